@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # How every module of the collection reaches one 1C server cluster through rac.
+    DOCUMENTATION = r"""
+options:
+  ras_host:
+    description:
+      - Host name or address of the 1C administration server (C(ras)).
+    type: str
+    default: localhost
+  ras_port:
+    description:
+      - TCP port of C(ras).
+    type: int
+    default: 1545
+  rac_path:
+    description:
+      - Path to the C(rac) executable.
+      - When not set, C(rac) is looked up on E(PATH), then the newest C(/opt/1cv8/x86_64/*/rac) or C(/opt/1cv8/*/rac).
+    type: path
+  cluster:
+    description:
+      - The cluster, by uuid or by name (the name C(rac cluster list) prints, without quotes).
+      - When not set and the administration server knows exactly one cluster, that cluster is used.
+      - A uuid saves one C(rac cluster list) call.
+    type: str
+  cluster_user:
+    description:
+      - Name of a cluster administrator. Needed when the cluster has administrators.
+    type: str
+  cluster_password:
+    description:
+      - Password of O(cluster_user).
+      - rac takes passwords on its command line, where other local users of the host that runs it can see them
+        in the process list; run the modules on the controller (C(delegate_to: localhost)), not on shared hosts.
+    type: str
+  infobase_user:
+    description:
+      - Name of an infobase user with administrative rights. Needed to read or change an infobase that has users.
+    type: str
+  infobase_password:
+    description:
+      - Password of O(infobase_user).
+    type: str
+  timeout:
+    description:
+      - Seconds one rac call may take before it is stopped and reported.
+    type: int
+    default: 30
+notes:
+  - All modules of this collection belong to the action group C(onec.cluster.rac), so the options above can be set
+    once per play with C(module_defaults: {group/onec.cluster.rac: {...}}).
+  - The modules run C(rac), so they run where C(rac) is installed; usually the controller, with C(delegate_to: localhost).
+"""

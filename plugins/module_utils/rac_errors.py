@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Typed rac failures and the one classifier that maps rac's stderr to them.
+
+The error texts are the ones real rac prints (see tests/samples/ and the
+contract notes in docs/rac_contract.md). rac exits 255 on every failure on
+Linux (-1 on Windows); the text on stderr is what tells the failures apart.
+Server-side texts are in the server's language (Russian on a Russian server);
+rac's own texts follow the client locale. English server texts are not
+captured anywhere we know of, so the English patterns below are guesses kept
+deliberately narrow; anything unrecognised stays a plain RacError.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+
+class RacError(Exception):
+    """A rac call failed. ``where`` is filled in by the client with host/cluster."""
+
+    summary = "rac failed"
+    hint = ""
+    transient = False
+
+    def __init__(self, detail="", rc=None, command=None, where=None):
+        super(RacError, self).__init__(detail)
+        self.detail = (detail or "").strip()
+        self.rc = rc
+        self.command = command  # masked argument list, safe to show
+        self.where = where
+
+    def describe(self):
+        parts = [self.summary]
+        if self.where:
+            parts[0] += " (%s)" % self.where
+        if self.detail:
+            parts.append("rac said: %s" % " / ".join(self.detail.splitlines()))
+        if self.hint:
+            parts.append(self.hint)
+        return ". ".join(p.rstrip(".") for p in parts) + "."
+
+    def __str__(self):
+        return self.describe()
+
+
+class RacNotFoundError(RacError):
+    summary = "rac executable not found"
+    hint = ("Install the 1C:Enterprise server or administration tools on the host that runs "
+            "the module (the controller by default), or set rac_path to the rac executable")
+
+
+class RacTimeoutError(RacError):
+    summary = "rac did not finish in time"
+    hint = "Check that ras answers, or raise the timeout option (seconds per rac call)"
+    transient = True
+
+
+class RasUnreachableError(RacError):
+    summary = "cannot connect to the 1C administration server (ras)"
+    hint = ("Check that ras is running there and listening on that port "
+            "(ras cluster --port=1545), and that ras_host and ras_port are right")
+    transient = True
+
+
+class RasBackendError(RacError):
+    summary = "ras answered but could not reach the cluster's agent or working process"
+    hint = "Check that ragent and rphost are running on the 1C server and that ras can reach them"
+    transient = True
+
+
+class ClusterAuthError(RacError):
+    summary = "cluster administrator not authenticated"
+    hint = ("Set cluster_user and cluster_password to the credentials of a cluster administrator "
+            "(rac cluster admin list shows them)")
+
+
+class InfobaseAuthError(RacError):
+    summary = "infobase administrator credentials missing or wrong"
+    hint = ("This infobase has users: set infobase_user and infobase_password to a user "
+            "with administrative rights in it")
+
+
+class ClusterNotFoundError(RacError):
+    summary = "cluster not found"
+    hint = "Set cluster to a cluster name or uuid that 'rac cluster list' shows on this ras"
+
+
+class InfobaseNotFoundError(RacError):
+    summary = "infobase not found"
+    hint = "Use an infobase name or uuid that 'rac infobase summary list' shows in this cluster"
+
+
+class SessionNotFoundError(RacError):
+    summary = "session not found"
+    hint = "The session has ended or never existed"
+
+
+class RacArgumentError(RacError):
+    summary = "rac rejected its command line"
+    hint = "This is a bug or a rac version this collection does not know; please report it with the rac version"
+
+
+class RacParseError(RacError):
+    summary = "could not read rac's output"
+    hint = "The output is not in rac's 'key : value' layout; check the rac version or the ras answer"
+
+
+class ModuleInputError(RacError):
+    """Bad input caught before any rac call (malformed uuid, unknown name...)."""
+
+    summary = "invalid input"
+
+
+# (compiled pattern, error class), first match wins. Order matters: the
+# two-line authentication failure starts with the generic
+# "Ошибка операции администрирования" line, so look for the specific reason.
+_PATTERNS = [
+    (r"Администратор кластера не аутентифицирован|cluster administrator is not authenticated", ClusterAuthError),
+    (r"Недостаточно прав пользователя на информационную базу|insufficient (user )?rights (for|on|to) (the )?infobase",
+     InfobaseAuthError),
+    (r"Кластер с указанным идентификатором не найден|cluster with the specified id.* not found", ClusterNotFoundError),
+    (r"Информационная база с указанным идентификатором не найдена|infobase with the specified id.* not found",
+     InfobaseNotFoundError),
+    # The second form is what older 8.3 builds say for a session ending meanwhile.
+    (r"Сеанс с указанным идентификатором не найден|Сеанс отсутствует или удален|session with the specified id.* not found",
+     SessionNotFoundError),
+    (r"Ошибка разбора параметра|Error parsing option", RacArgumentError),
+    (r"Ошибка соединения с сервером|Connection refused|Попытка установить соединение была безуспешной"
+     r"|No route to host|Name or service not known|Temporary failure in name resolution|Network is unreachable"
+     r"|server connection error", RasUnreachableError),
+    # ras is up, its link to ragent/rphost is not: " server_addr=tcp://host:1560 descr=... file=...DataExchange..."
+    (r"server_addr=tcp://\S+ descr=", RasBackendError),
+]
+_COMPILED = [(re.compile(p, re.IGNORECASE), cls) for p, cls in _PATTERNS]
+
+
+def classify(rc, stderr, stdout=""):
+    """Return the RacError subclass for a failed rac run (rc != 0)."""
+    text = "%s\n%s" % (stderr or "", stdout or "")
+    for pattern, cls in _COMPILED:
+        if pattern.search(text):
+            return cls
+    return RacError
+
+
+def error_from_run(rc, stderr, stdout="", command=None):
+    cls = classify(rc, stderr, stdout)
+    detail = (stderr or "").strip() or (stdout or "").strip() or "exit code %s and no message" % rc
+    return cls(detail, rc=rc, command=command)

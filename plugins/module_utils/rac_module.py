@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Ansible side of every module: shared options, a client from them, errors to fail_json."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.onec.cluster.plugins.module_utils.rac_client import RacClient
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import RacError
+from ansible_collections.onec.cluster.plugins.module_utils.rac_runner import find_rac
+
+
+def connection_argument_spec():
+    """The options of doc fragment onec.cluster.connection, the same in every module."""
+    return dict(
+        ras_host=dict(type="str", default="localhost"),
+        ras_port=dict(type="int", default=1545),
+        rac_path=dict(type="path"),
+        cluster=dict(type="str"),
+        cluster_user=dict(type="str"),
+        cluster_password=dict(type="str", no_log=True),
+        infobase_user=dict(type="str"),
+        infobase_password=dict(type="str", no_log=True),
+        timeout=dict(type="int", default=30),
+    )
+
+
+def argument_spec(**module_options):
+    spec = connection_argument_spec()
+    spec.update(module_options)
+    return spec
+
+
+def client_from_params(params):
+    """A RacClient bound to the cluster named in the options (resolved here)."""
+    client = RacClient(
+        find_rac(params.get("rac_path")),
+        host=params["ras_host"],
+        port=params["ras_port"],
+        timeout=params["timeout"],
+        cluster_user=params.get("cluster_user"),
+        cluster_password=params.get("cluster_password"),
+        infobase_user=params.get("infobase_user"),
+        infobase_password=params.get("infobase_password"),
+    )
+    return client
+
+
+def fail_from_error(module, exc, **result):
+    """fail_json with the error's full, actionable message and its class name."""
+    if exc.where is None:
+        exc.where = "ras %s:%s" % (module.params.get("ras_host"), module.params.get("ras_port"))
+    result.setdefault("changed", False)
+    module.fail_json(msg=exc.describe(), error=type(exc).__name__, rac_command=exc.command, **result)
+
+
+def run_module(module, body):
+    """Run body(module) -> result dict; every RacError becomes an actionable failure."""
+    try:
+        result = body(module)
+    except RacError as exc:
+        fail_from_error(module, exc)
+    module.exit_json(**result)

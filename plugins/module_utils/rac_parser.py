@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Parse rac's ``key : value`` output into typed Python records.
+
+What real rac prints (docs/rac_contract.md, tests/samples/):
+- one record per object, lines ``key<padding> : value``; a blank line after
+  every record (also after the last one and after single-object ``info``);
+- an empty value is ``key : `` with a trailing space (editors often strip it);
+- some string fields are double-quoted when non-empty (cluster name, infobase
+  descr, denied-message, permission-code...), others never are, even with
+  spaces or Cyrillic (user-name, infobase name);
+- ``data-separation : ''`` means empty;
+- 8.3.21 prints the misspelt key ``duration current-dbms``; it becomes
+  ``duration_current_dbms`` like the correct spelling;
+- Windows-captured output has CRLF line ends.
+
+Typing is per field where the field is known, so a user called ``123`` stays
+a string; unknown fields are typed by their look. Dates stay ISO strings.
+Whether rac escapes quotes or newlines inside quoted values is not known; a
+quoted value that does not close on its line is read on until a line that
+ends with a quote (our own lock messages may contain newlines).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import RacParseError
+
+NULL_UUID = "00000000-0000-0000-0000-000000000000"
+
+_BOOL_WORDS = {"yes": True, "no": False, "on": True, "off": False}
+
+# Never typed, whatever they look like (names, hosts, free text, enums).
+STRING_KEYS = frozenset("""
+name descr user-name host app-id locale db-server db-name db-user dbms
+denied-message denied-parameter permission-code current-service-name
+db-proc-info data-separation security-profile-name
+safe-mode-security-profile-name external-session-manager-connection-string
+series full-name rmngr-address short-presentation full-presentation
+license-type os-user auth restart-schedule agent-host port-range
+service-principal-name application using dedicate-managers
+load-balancing-mode license-distribution use started-at last-active-at
+connected-at db-proc-took-at denied-from denied-to
+""".split())
+
+# yes/no and on/off fields. Unknown ones are recognised by their value too.
+BOOL_KEYS = frozenset("""
+hibernate sessions-deny scheduled-jobs-deny external-session-manager-required
+reserve-working-processes disable-local-speech-to-text issued-by-server net
+is-enable turned-on running reserve
+""".split())
+
+# Comma-separated lists, e.g. "193.56.75.213, 193.56.75.213".
+LIST_KEYS = frozenset(["client-ip"])
+
+_INT_RE = re.compile(r"-?[0-9]+\Z")
+_FLOAT_RE = re.compile(r"-?[0-9]+\.[0-9]+\Z")
+
+
+def snake_key(key):
+    """rac key -> Python key: 'duration current-dbms' -> 'duration_current_dbms'."""
+    return key.replace(" ", "_").replace("-", "_")
+
+
+def unquote(value):
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        return value[1:-1]
+    if value == "''":
+        return ""
+    return value
+
+
+def _as_string(value):
+    return unquote(value)
+
+
+def _as_list(value):
+    value = unquote(value)
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _as_bool(value):
+    if value in _BOOL_WORDS:
+        return _BOOL_WORDS[value]
+    return unquote(value)
+
+
+def _by_look(value):
+    if not value:
+        return value
+    first = value[0]
+    if first == '"' or first == "'":
+        return unquote(value)
+    if _INT_RE.match(value):
+        return int(value)
+    if _FLOAT_RE.match(value):
+        return float(value)
+    if value in _BOOL_WORDS:
+        return _BOOL_WORDS[value]
+    return value
+
+
+_CONVERTERS = {}
+
+
+def _converter(key):
+    """(snake key, value converter) for a rac key, cached: the parser's hot path."""
+    found = _CONVERTERS.get(key)
+    if found is None:
+        if key in STRING_KEYS:
+            conv = _as_string
+        elif key in LIST_KEYS:
+            conv = _as_list
+        elif key in BOOL_KEYS:
+            conv = _as_bool
+        else:
+            conv = _by_look
+        found = _CONVERTERS[key] = (snake_key(key), conv)
+    return found
+
+
+def _split_line(line, number):
+    key, sep, rest = line.partition(":")
+    if not sep or not key.strip():
+        raise RacParseError("line %d is not 'key : value': %r" % (number, line[:200]))
+    # rac writes ' : ' then the value; an empty value may have lost its space.
+    if rest[:1] == " ":
+        rest = rest[1:]
+    return key.rstrip(), rest
+
+
+def _opens_quote(value):
+    return value[:1] == '"' and (len(value) == 1 or value[-1] != '"')
+
+
+def parse_records(text, uniform=False):
+    """Parse rac output into a list of dicts with snake_case keys.
+
+    ``uniform=True`` also checks that every record has the same fields, which
+    is how real rac output always looks and how a cut-off answer is caught.
+    Raises RacParseError on anything that is not rac's layout.
+    """
+    if text is None:
+        return []
+    if not isinstance(text, str):
+        raise RacParseError("rac output is not text")
+    lines = text.replace("\r\n", "\n").split("\n")
+    records = []
+    current = {}
+    open_key = None  # rac key whose quoted value continues on the next line
+    open_value = None
+    for number, line in enumerate(lines, 1):
+        if open_key is not None:
+            open_value += "\n" + line
+            if line[-1:] == '"':
+                skey, conv = _converter(open_key)
+                current[skey] = conv(open_value)
+                open_key = None
+            continue
+        if not line.strip():
+            if current:
+                records.append(current)
+                current = {}
+            continue
+        key, value = _split_line(line, number)
+        if _opens_quote(value):
+            open_key, open_value = key, value
+            continue
+        skey, conv = _converter(key)
+        current[skey] = conv(value)
+    if open_key is not None:
+        raise RacParseError("output ends inside the quoted value of '%s'" % open_key)
+    if current:
+        records.append(current)
+    if uniform and records:
+        expected = len(records[0])
+        for index, record in enumerate(records[1:], 2):
+            if len(record) != expected:
+                raise RacParseError("record %d has %d fields where the first has %d: output cut off?"
+                                    % (index, len(record), expected))
+    return records
+
+
+def parse_single(text):
+    """Parse the output of an ``info`` command: exactly one record."""
+    records = parse_records(text)
+    if len(records) != 1:
+        raise RacParseError("expected one record, got %d" % len(records))
+    return records[0]

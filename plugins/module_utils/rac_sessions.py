@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Selecting sessions: the filters shared by session_info and session."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
+
+RAC_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+_DURATION_RE = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?\Z")
+
+
+def parse_duration(value):
+    """'90', '90s', '15m', '2h', '1d', '1h30m' -> seconds."""
+    text = str(value).strip().lower()
+    if text.isdigit():
+        return int(text)
+    match = _DURATION_RE.match(text)
+    if not text or not match:
+        raise ModuleInputError("%r is not a duration: use seconds or forms like 90s, 15m, 2h, 1d, 1h30m" % (value,))
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def parse_rac_time(value):
+    try:
+        return datetime.datetime.strptime(value, RAC_TIME_FORMAT)
+    except (TypeError, ValueError):
+        return None
+
+
+def idle_seconds(session, now):
+    """Seconds since last-active-at, in the clock rac reports (server local time); None if unknown."""
+    last = parse_rac_time(session.get("last_active_at"))
+    if last is None:
+        return None
+    return int((now - last).total_seconds())
+
+
+class SessionFilter:
+    """All given criteria must hold (AND); within one list criterion any value matches (OR).
+
+    Names are compared exactly (1C user and infobase names as rac prints them);
+    app-ids case-insensitively (rac prints 1CV8C, the docs write 1cv8c).
+    """
+
+    def __init__(self, infobases=None, users=None, app_ids=None, hosts=None, client_ips=None, idle_for=None,
+                 hibernated=None, sessions=None, session_ids=None):
+        self.infobases = set(infobases) if infobases else None
+        self.users = set(users) if users else None
+        self.app_ids = set(a.lower() for a in app_ids) if app_ids else None
+        self.hosts = set(h.lower() for h in hosts) if hosts else None
+        self.client_ips = set(client_ips) if client_ips else None
+        self.idle_for = parse_duration(idle_for) if idle_for not in (None, "") else None
+        self.hibernated = hibernated
+        self.sessions = set(s.lower() for s in sessions) if sessions else None
+        self.session_ids = set(int(n) for n in session_ids) if session_ids else None
+
+    def is_empty(self):
+        return all(v is None for v in (self.infobases, self.users, self.app_ids, self.hosts, self.client_ips,
+                                       self.idle_for, self.hibernated, self.sessions, self.session_ids))
+
+    def matches(self, session, now):
+        if self.sessions is not None and session.get("session") not in self.sessions:
+            return False
+        if self.session_ids is not None and session.get("session_id") not in self.session_ids:
+            return False
+        if self.infobases is not None and session.get("infobase") not in self.infobases:
+            return False
+        if self.users is not None and session.get("user_name") not in self.users:
+            return False
+        if self.app_ids is not None and str(session.get("app_id", "")).lower() not in self.app_ids:
+            return False
+        if self.hosts is not None and str(session.get("host", "")).lower() not in self.hosts:
+            return False
+        if self.client_ips is not None and not self.client_ips.intersection(session.get("client_ip") or []):
+            return False
+        if self.hibernated is not None and session.get("hibernate") is not self.hibernated:
+            return False
+        if self.idle_for is not None:
+            idle = idle_seconds(session, now)
+            if idle is None or idle < self.idle_for:
+                return False
+        return True
+
+    def select(self, sessions, now=None):
+        now = now or datetime.datetime.now()
+        return [s for s in sessions if self.matches(s, now)]
+
+
+def list_sessions(client, infobase_refs=None):
+    """Sessions of the client's cluster with ``infobase_name`` added.
+
+    Returns (sessions, uuids of the infobases asked for or None). One
+    ``infobase summary list`` names the infobases; one ``session list`` reads
+    the sessions, narrowed by ``--infobase`` when exactly one infobase is asked for.
+    """
+    summaries = client.infobases()
+    names = dict((ib["infobase"], ib["name"]) for ib in summaries)
+    wanted = None
+    if infobase_refs:
+        wanted = [ib["infobase"] for ib in client.resolve_infobases(infobase_refs, summaries)]
+    sessions = client.sessions(wanted[0] if wanted and len(wanted) == 1 else None)
+    for session in sessions:
+        session["infobase_name"] = names.get(session.get("infobase"), "")
+    return sessions, wanted

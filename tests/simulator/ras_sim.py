@@ -1,0 +1,355 @@
+# -*- coding: utf-8 -*-
+"""A simulated 1C administration server (ras) for the rac simulator.
+
+One process is one 1C server: it listens on a loopback TCP address, takes
+the commands the simulated rac sends (one JSON line per connection) and
+answers with what real rac would print: stdout, stderr and the exit code.
+It keeps state (clusters, cluster admins, infobases with their lock fields
+and users, sessions with their counters), enforces cluster-admin and
+infobase-admin authentication with rac's error texts, and counts calls.
+
+Semantics taken from docs/rac_contract.md section 5:
+- ``infobase update --sessions-deny=on`` only stores the lock; it never ends
+  sessions;
+- cooperative sessions (1C clients with the standard subsystems) leave by
+  themselves once a lock is in force (denied-from reached), after their own
+  small delay; stubborn ones (COM connections, background jobs, hung clients,
+  ras's own session) never do;
+- ``session terminate`` of a gone session fails with
+  "Сеанс с указанным идентификатором не найден".
+
+Control requests (``{"control": ...}``) let tests read call counts, change the
+latency, read or add state.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import socketserver
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rac_format  # noqa: E402
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+NULL_UUID = "00000000-0000-0000-0000-000000000000"
+
+# Server-side texts: a Russian 1C server (contract section 4).
+E_CLUSTER_AUTH = "Ошибка операции администрирования\nАдминистратор кластера не аутентифицирован\n"
+E_CLUSTER_NOT_FOUND = "Кластер с указанным идентификатором не найден\n"
+E_INFOBASE_NOT_FOUND = "Информационная база с указанным идентификатором не найдена\n"
+E_SESSION_NOT_FOUND = "Сеанс с указанным идентификатором не найден\n"
+E_INFOBASE_RIGHTS = "Недостаточно прав пользователя на информационную базу %s\n"
+
+# Session kinds that never leave because of a lock (no standard-subsystems client behind them).
+NEVER_LEAVE_APPS = {"COMConnection", "BackgroundJob", "RAS", "WSConnection", "SrvrConsole"}
+
+# Infobase update option -> stored field (same name) ; all of them clear on "".
+LOCK_OPTIONS = ("sessions-deny", "denied-from", "denied-to", "denied-message", "denied-parameter",
+                "permission-code", "scheduled-jobs-deny")
+
+
+class RacFailure(Exception):
+    def __init__(self, stderr):
+        super().__init__(stderr)
+        self.stderr = stderr
+
+
+def now():
+    return datetime.datetime.now().replace(microsecond=0)
+
+
+def parse_time(value):
+    try:
+        return datetime.datetime.strptime(value, TIME_FORMAT)
+    except (TypeError, ValueError):
+        return None
+
+
+class Simulator:
+    """The state of one simulated 1C server and rac's commands on it."""
+
+    def __init__(self, state, latency=0.0):
+        self.version = state.get("version", "8.3.21")
+        self.clusters = state["clusters"]
+        self.latency = latency
+        self.lock = threading.Lock()
+        self.calls = {}
+        for cluster in self.clusters:
+            cluster.setdefault("admins", {})
+            for infobase in cluster["infobases"]:
+                infobase.setdefault("users", {})
+                infobase.setdefault("lock_since", None)
+
+    # -- helpers ------------------------------------------------------------
+    def count(self, name):
+        self.calls[name] = self.calls.get(name, 0) + 1
+
+    def cluster(self, options):
+        uuid = options.get("cluster")
+        for cluster in self.clusters:
+            if cluster["cluster"] == uuid:
+                return cluster
+        raise RacFailure(E_CLUSTER_NOT_FOUND)
+
+    @staticmethod
+    def check_cluster_admin(cluster, options):
+        admins = cluster["admins"]
+        if not admins:
+            return
+        user = options.get("cluster-user")
+        if user not in admins or admins[user] != options.get("cluster-pwd", ""):
+            raise RacFailure(E_CLUSTER_AUTH)
+
+    @staticmethod
+    def infobase(cluster, options):
+        uuid = options.get("infobase")
+        for infobase in cluster["infobases"]:
+            if infobase["infobase"] == uuid:
+                return infobase
+        raise RacFailure(E_INFOBASE_NOT_FOUND)
+
+    @staticmethod
+    def check_infobase_admin(infobase, options):
+        users = infobase["users"]
+        if not users:
+            return  # an infobase without users needs no credentials
+        user = options.get("infobase-user")
+        if user not in users or users[user] != options.get("infobase-pwd", ""):
+            raise RacFailure(E_INFOBASE_RIGHTS % infobase["name"])
+
+    def lock_in_force(self, infobase, moment):
+        if infobase.get("sessions-deny") != "on":
+            return False
+        start, end = parse_time(infobase.get("denied-from")), parse_time(infobase.get("denied-to"))
+        return (start is None or start <= moment) and (end is None or moment <= end)
+
+    def depart(self, cluster, moment):
+        """Cooperative sessions leave once a lock is in force, as standard-subsystems clients do."""
+        for infobase in cluster["infobases"]:
+            if not self.lock_in_force(infobase, moment):
+                continue
+            since = max(filter(None, [parse_time(infobase.get("denied-from")), infobase["lock_since"]]))
+            leaving = [
+                uuid for uuid, s in cluster["sessions"].items()
+                if s["infobase"] == infobase["infobase"] and s.get("leaves_on_lock", True)
+                and s["app-id"] not in NEVER_LEAVE_APPS
+                # sessions started while the lock was in force came in with the permission code
+                and (parse_time(s["started-at"]) or moment) < since
+                and moment >= since + datetime.timedelta(seconds=s.get("leave_delay", 0))
+            ]
+            for uuid in leaving:
+                del cluster["sessions"][uuid]
+
+    def render(self, kind, records):
+        return rac_format.render(kind, records, self.version)
+
+    # -- commands -------------------------------------------------------------
+    def handle(self, mode, words, options):
+        """-> (stdout, stderr, rc)"""
+        name = " ".join([mode] + words)
+        self.count(name)
+        handler = getattr(self, "cmd_" + "_".join([mode] + words).replace("-", "_"), None)
+        if handler is None:
+            return "", "rac simulator: '%s' is not simulated\n" % name, 255
+        try:
+            with self.lock:
+                return handler(options) or "", "", 0
+        except RacFailure as failure:
+            return "", failure.stderr, 255
+
+    def cmd_agent_version(self, options):
+        return rac_format.FULL_VERSIONS[self.version] + "\n"
+
+    def cmd_cluster_list(self, options):
+        return self.render("cluster", self.clusters)
+
+    def cmd_cluster_info(self, options):
+        return self.render("cluster", [self.cluster(options)])
+
+    def cmd_cluster_admin_list(self, options):
+        cluster = self.cluster(options)
+        self.check_cluster_admin(cluster, options)
+        return self.render("admin", [{"name": n, "auth": "pwd"} for n in cluster["admins"]])
+
+    def _authed_cluster(self, options):
+        cluster = self.cluster(options)
+        self.check_cluster_admin(cluster, options)
+        self.depart(cluster, now())
+        return cluster
+
+    def cmd_infobase_summary_list(self, options):
+        return self.render("summary", self._authed_cluster(options)["infobases"])
+
+    def cmd_infobase_summary_info(self, options):
+        cluster = self._authed_cluster(options)
+        return self.render("summary", [self.infobase(cluster, options)])
+
+    def cmd_infobase_info(self, options):
+        cluster = self._authed_cluster(options)
+        infobase = self.infobase(cluster, options)
+        self.check_infobase_admin(infobase, options)
+        return self.render("infobase", [infobase])
+
+    def cmd_infobase_update(self, options):
+        cluster = self._authed_cluster(options)
+        infobase = self.infobase(cluster, options)
+        # INFERRED: update needs the same infobase rights as info (not captured).
+        self.check_infobase_admin(infobase, options)
+        was_in_force = self.lock_in_force(infobase, now())
+        for key, value in options.items():
+            if key in ("cluster", "cluster-user", "cluster-pwd", "infobase", "infobase-user", "infobase-pwd",
+                       "db-pwd"):
+                continue
+            infobase[key] = value  # an empty value clears the field
+        if options.get("sessions-deny") == "on" and not was_in_force:
+            infobase["lock_since"] = now()
+        elif infobase.get("sessions-deny") != "on":
+            infobase["lock_since"] = None
+        return ""
+
+    def _sessions(self, cluster, options):
+        sessions = list(cluster["sessions"].values())
+        if "infobase" in options:
+            # UNVERIFIED what real rac does for an unknown --infobase; an empty list is the conservative guess.
+            sessions = [s for s in sessions if s["infobase"] == options["infobase"]]
+        return sessions
+
+    def _license_records(self, sessions):
+        return [{"session": s["session"], "user-name": s["user-name"], "host": s["host"], "app-id": s["app-id"],
+                 "full-name": "", "series": "500000125530", "issued-by-server": "yes", "license-type": "soft",
+                 "net": "no", "max-users-all": 500, "max-users-cur": 500, "rmngr-address": "",
+                 "rmngr-port": 0, "rmngr-pid": 0, "short-presentation": "Сервер, 500000125530 500 500",
+                 "full-presentation": "Сервер, 500000125530 500 500"}
+                for s in sessions if s["app-id"] not in NEVER_LEAVE_APPS]
+
+    def cmd_session_list(self, options):
+        sessions = self._sessions(self._authed_cluster(options), options)
+        if options.get("licenses"):
+            return self.render("license", self._license_records(sessions))
+        return self.render("session", sessions)
+
+    def _session(self, cluster, options):
+        session = cluster["sessions"].get(options["session"])
+        if session is None:
+            raise RacFailure(E_SESSION_NOT_FOUND)
+        return session
+
+    def cmd_session_info(self, options):
+        cluster = self._authed_cluster(options)
+        session = self._session(cluster, options)
+        if options.get("licenses"):
+            return self.render("license", self._license_records([session]))
+        return self.render("session", [session])
+
+    def cmd_session_terminate(self, options):
+        cluster = self._authed_cluster(options)
+        session = self._session(cluster, options)
+        del cluster["sessions"][session["session"]]
+        cluster.setdefault("terminated", []).append(
+            {"session": session["session"], "message": options.get("error-message", "")})
+        return ""
+
+    def cmd_session_interrupt_current_server_call(self, options):
+        self._session(self._authed_cluster(options), options)
+        return ""
+
+    # -- control ------------------------------------------------------------
+    def control(self, request):
+        what = request["control"]
+        with self.lock:
+            if what == "stats":
+                return {"calls": dict(self.calls), "total": sum(self.calls.values())}
+            if what == "reset_stats":
+                self.calls = {}
+                return {}
+            if what == "set":
+                if "latency" in request:
+                    self.latency = float(request["latency"])
+                return {}
+            if what == "state":
+                moment = now()
+                for cluster in self.clusters:
+                    self.depart(cluster, moment)
+                return {"version": self.version, "clusters": self.clusters}
+            if what == "add_sessions":
+                cluster = self.clusters[request.get("cluster_index", 0)]
+                for session in request["sessions"]:
+                    cluster["sessions"][session["session"]] = session
+                return {"count": len(cluster["sessions"])}
+            if what == "set_infobase":
+                cluster = self.clusters[request.get("cluster_index", 0)]
+                for infobase in cluster["infobases"]:
+                    if infobase["name"] == request["name"]:
+                        infobase.update(request["fields"])
+                        return {}
+                return {"error": "no such infobase"}
+        return {"error": "unknown control %r" % what}
+
+
+def _json_default(value):
+    if isinstance(value, datetime.datetime):
+        return value.strftime(TIME_FORMAT)
+    raise TypeError(repr(value))
+
+
+class Handler(socketserver.StreamRequestHandler):
+    def handle(self):
+        line = self.rfile.readline()
+        if not line:
+            return
+        request = json.loads(line.decode("utf-8"))
+        sim = self.server.sim
+        if "control" in request:
+            answer = sim.control(request)
+        else:
+            if sim.latency:
+                time.sleep(sim.latency)  # outside the state lock: calls overlap, as on a real ras
+            stdout, stderr, rc = sim.handle(request["mode"], request["command"], request["options"])
+            answer = {"stdout": stdout, "stderr": stderr, "rc": rc}
+        self.wfile.write((json.dumps(answer, default=_json_default) + "\n").encode("utf-8"))
+
+
+class Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def load_state(path):
+    with open(path, encoding="utf-8") as handle:
+        state = json.load(handle)
+    for cluster in state["clusters"]:
+        # sessions by uuid, in the seed's order (rac lists in server order)
+        cluster["sessions"] = dict((s["session"], s) for s in cluster.get("sessions", []))
+    return state
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Simulated 1C administration server (ras)")
+    parser.add_argument("--state", required=True, help="seed file (JSON) written by simctl")
+    parser.add_argument("--listen", default="127.0.0.1:0", help="host:port; port 0 picks a free one")
+    parser.add_argument("--port-file", help="write the port actually listened on here")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="delay of every rac call")
+    args = parser.parse_args(argv)
+    host, _, port = args.listen.rpartition(":")
+    sim = Simulator(load_state(args.state), latency=args.latency_ms / 1000.0)
+    server = Server((host, int(port)), Handler)
+    server.sim = sim
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as handle:
+            handle.write(str(server.server_address[1]))
+        os.rename(tmp, args.port_file)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

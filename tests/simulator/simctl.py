@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+"""Start, stop, seed and inspect a fleet of simulated 1C servers.
+
+    python tests/simulator/simctl.py start --dir .sim --servers 2 --infobases 5 --sessions 40
+    python tests/simulator/simctl.py stats --dir .sim
+    python tests/simulator/simctl.py stop --dir .sim
+
+``start`` writes one seed per server, starts one ras_sim process per server
+on a free loopback port, and writes ``fleet.json`` (ports, pids, clusters,
+credentials) and ``inventory.yml`` (one host per server) into --dir.
+"""
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid as uuidlib
+from datetime import datetime, timedelta
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RAC = os.path.join(HERE, "rac")
+CLUSTER_ADMIN = ("Администратор", "cluster-secret")
+INFOBASE_ADMIN = ("Администратор", "infobase-secret")
+
+SURNAMES = ["Иванов", "Петрова", "Сидоров", "Кузнецова", "Смирнов", "Попова", "Васильев", "Новикова", "Фёдоров",
+            "Морозова", "Волков", "Алексеева", "Лебедев", "Семёнова", "Егоров", "Павлова", "Козлов", "Степанова"]
+INITIALS = "АБВГДЕИКЛМНОПРСТ"
+INFOBASE_NAMES = ["Бухгалтерия", "ЗУП", "УТ", "ERP", "Документооборот", "Розница", "УНФ", "КА", "HR_test", "buh_copy"]
+# (app-id, weight)
+APPS = [("1CV8C", 60), ("WebClient", 12), ("1CV8", 8), ("Designer", 3), ("BackgroundJob", 8), ("COMConnection", 5),
+        ("WSConnection", 4)]
+
+
+def new_uuid(rnd):
+    return str(uuidlib.UUID(int=rnd.getrandbits(128), version=4))
+
+
+def fmt(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def make_infobase(rnd, name, with_users):
+    ib = {
+        "infobase": new_uuid(rnd), "name": name, "dbms": "PostgreSQL", "db-server": "db01", "db-name": name.lower(),
+        "db-user": "postgres", "security-level": 0, "license-distribution": "allow", "scheduled-jobs-deny": "off",
+        "sessions-deny": "off", "denied-from": "", "denied-message": "", "denied-parameter": "", "denied-to": "",
+        "permission-code": "", "external-session-manager-connection-string": "",
+        "external-session-manager-required": "no", "security-profile-name": "", "safe-mode-security-profile-name": "",
+        "reserve-working-processes": "no", "descr": "Информационная база %s" % name,
+        "disable-local-speech-to-text": "no",
+        "configuration-unload-delay-by-working-process-without-active-users": 0,
+        "minimum-scheduled-jobs-start-period-without-active-users": 0,
+        "maximum-scheduled-jobs-start-shift-without-active-users": 0,
+    }
+    if with_users:
+        ib["users"] = {INFOBASE_ADMIN[0]: INFOBASE_ADMIN[1]}
+    return ib
+
+
+def make_session(rnd, infobase, number, moment, stubborn_share=0.1, app_id=None, user=None):
+    if app_id is None:
+        app_id = rnd.choices([a for a, _ in APPS], weights=[w for _, w in APPS])[0]
+    if user is None:
+        user = "" if app_id == "BackgroundJob" and rnd.random() < 0.3 else "%s %s.%s." % (
+            rnd.choice(SURNAMES), rnd.choice(INITIALS), rnd.choice(INITIALS))
+    started = moment - timedelta(minutes=rnd.randint(5, 60 * 30))
+    last = min(moment, started + timedelta(minutes=rnd.randint(0, 60 * 30)))
+    hibernate = app_id in ("1CV8C", "WebClient") and rnd.random() < 0.1
+    cpu = rnd.randint(0, 500000)
+    ip = "192.0.2.%d" % rnd.randint(1, 254)  # documentation range: data only, never contacted
+    return {
+        "session": new_uuid(rnd), "session-id": number, "infobase": infobase["infobase"],
+        "connection": NULL if hibernate else new_uuid(rnd), "process": NULL if hibernate else new_uuid(rnd),
+        "user-name": user, "host": "" if app_id == "WebClient" else "WS-%03d" % rnd.randint(1, 400),
+        "app-id": app_id, "locale": "ru_RU", "started-at": fmt(started), "last-active-at": fmt(last),
+        "hibernate": "yes" if hibernate else "no", "passive-session-hibernate-time": 1200,
+        "hibernate-session-terminate-time": 86400, "blocked-by-dbms": 0, "blocked-by-ls": 0,
+        "bytes-all": rnd.randint(10 ** 4, 10 ** 9), "bytes-last-5min": rnd.randint(0, 10 ** 6),
+        "calls-all": rnd.randint(1, 10 ** 5), "calls-last-5min": rnd.randint(0, 300),
+        "dbms-bytes-all": rnd.randint(10 ** 4, 10 ** 10), "dbms-bytes-last-5min": rnd.randint(0, 10 ** 7),
+        "db-proc-info": "", "db-proc-took": 0, "db-proc-took-at": "",
+        "duration-all": rnd.randint(0, 10 ** 6), "duration-all-dbms": rnd.randint(0, 10 ** 5),
+        "duration-current": 0, "duration-current-dbms": 0, "duration-last-5min": rnd.randint(0, 3000),
+        "duration-last-5min-dbms": rnd.randint(0, 300), "memory-current": 0,
+        "memory-last-5min": rnd.randint(0, 10 ** 8), "memory-total": rnd.randint(10 ** 6, 10 ** 10),
+        "read-current": 0, "read-last-5min": rnd.randint(0, 10 ** 7), "read-total": rnd.randint(0, 10 ** 9),
+        "write-current": 0, "write-last-5min": rnd.randint(0, 10 ** 7), "write-total": rnd.randint(0, 10 ** 9),
+        "duration-current-service": 0, "duration-last-5min-service": rnd.randint(0, 50),
+        "duration-all-service": rnd.randint(0, 5000), "current-service-name": "",
+        "cpu-time-current": 0, "cpu-time-last-5min": rnd.randint(0, 2000), "cpu-time-total": cpu,
+        "data-separation": "", "client-ip": "" if app_id == "BackgroundJob" else ip,
+        # simulator behaviour, never printed: does this client leave by itself when a lock starts?
+        "leaves_on_lock": rnd.random() >= stubborn_share, "leave_delay": rnd.randint(0, 3),
+    }
+
+
+NULL = "00000000-0000-0000-0000-000000000000"
+
+
+def make_server_state(index, infobases=5, sessions=40, version="8.3.21", seed=1, cluster_admin=True,
+                      infobase_users=True, stubborn_share=0.1, moment=None):
+    rnd = random.Random(seed * 1000 + index)
+    moment = moment or datetime.now().replace(microsecond=0)
+    names = [INFOBASE_NAMES[i] if i < len(INFOBASE_NAMES) else "base_%03d" % i for i in range(infobases)]
+    bases = [make_infobase(rnd, name, infobase_users) for name in names]
+    counters = dict((b["infobase"], 0) for b in bases)
+    session_list = []
+    for _ in range(sessions):
+        base = rnd.choice(bases)
+        counters[base["infobase"]] += 1
+        session_list.append(make_session(rnd, base, counters[base["infobase"]], moment, stubborn_share))
+    if version == "8.5.1":
+        # 8.5.x lists ras's own session (app-id RAS, no user): it must never be ended.
+        ras = make_session(rnd, {"infobase": NULL}, 1, moment, app_id="RAS", user="")
+        ras.update({"host": "srv1c-%02d" % (index + 1), "client-ip": "127.0.0.1", "leaves_on_lock": False})
+        session_list.insert(0, ras)
+    cluster = {
+        "cluster": new_uuid(rnd), "host": "srv1c-%02d" % (index + 1), "port": 1541, "name": "Локальный кластер",
+        "expiration-timeout": 60, "lifetime-limit": 0, "max-memory-size": 0, "max-memory-time-limit": 0,
+        "security-level": 0, "session-fault-tolerance-level": 0, "load-balancing-mode": "performance",
+        "errors-count-threshold": 0, "kill-problem-processes": 1, "kill-by-memory-with-dump": 0,
+        "allow-access-right-audit-events-recording": 0, "ping-period": 0, "ping-timeout": 0, "restart-schedule": "",
+        "admins": {CLUSTER_ADMIN[0]: CLUSTER_ADMIN[1]} if cluster_admin else {},
+        "infobases": bases, "sessions": session_list,
+    }
+    return {"version": version, "clusters": [cluster]}
+
+
+# -- talking to a running server -----------------------------------------------
+def control(port, request, host="127.0.0.1"):
+    with socket.create_connection((host, port), timeout=30) as conn:
+        conn.sendall((json.dumps(request) + "\n").encode("utf-8"))
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    return json.loads(data.decode("utf-8"))
+
+
+def start_server(state_path, workdir, name, latency_ms=0.0, python=None):
+    port_file = os.path.join(workdir, name + ".port")
+    if os.path.exists(port_file):
+        os.unlink(port_file)
+    log = open(os.path.join(workdir, name + ".log"), "ab")
+    proc = subprocess.Popen(
+        [python or sys.executable, os.path.join(HERE, "ras_sim.py"), "--state", state_path, "--listen", "127.0.0.1:0",
+         "--port-file", port_file, "--latency-ms", str(latency_ms)],
+        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 20
+    while not os.path.exists(port_file):
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError("simulated ras %s did not start; see %s.log" % (name, name))
+        time.sleep(0.02)
+    with open(port_file) as handle:
+        return proc.pid, int(handle.read())
+
+
+def start_fleet(workdir, servers=2, infobases=5, sessions=40, version="8.3.21", seed=1, latency_ms=0.0,
+                cluster_admin=True, infobase_users=True, stubborn_share=0.1):
+    os.makedirs(workdir, exist_ok=True)
+    fleet = {"rac": RAC, "servers": []}
+    for index in range(servers):
+        name = "srv1c-%02d" % (index + 1)
+        state = make_server_state(index, infobases, sessions, version, seed, cluster_admin, infobase_users,
+                                  stubborn_share)
+        state_path = os.path.join(workdir, name + ".seed.json")
+        with open(state_path, "w", encoding="utf-8") as handle:
+            json.dump(state, handle, ensure_ascii=False, indent=1)
+        pid, port = start_server(state_path, workdir, name, latency_ms)
+        cluster = state["clusters"][0]
+        fleet["servers"].append({
+            "name": name, "host": "127.0.0.1", "port": port, "pid": pid, "cluster": cluster["cluster"],
+            "cluster_name": cluster["name"], "infobases": [b["name"] for b in cluster["infobases"]],
+            "cluster_user": CLUSTER_ADMIN[0] if cluster_admin else None,
+            "cluster_password": CLUSTER_ADMIN[1] if cluster_admin else None,
+            "infobase_user": INFOBASE_ADMIN[0] if infobase_users else None,
+            "infobase_password": INFOBASE_ADMIN[1] if infobase_users else None,
+        })
+    with open(os.path.join(workdir, "fleet.json"), "w", encoding="utf-8") as handle:
+        json.dump(fleet, handle, ensure_ascii=False, indent=1)
+    write_inventory(workdir, fleet)
+    return fleet
+
+
+def write_inventory(workdir, fleet):
+    """One inventory host per simulated 1C server; modules run on the controller."""
+    lines = ["# Written by tests/simulator/simctl.py: one host per simulated 1C server.", "all:", "  vars:",
+             "    ansible_connection: local", "    ansible_python_interpreter: %s" % json.dumps(sys.executable),
+             "    onec_rac_path: %s" % json.dumps(fleet["rac"]), "  children:", "    onec_servers:", "      hosts:"]
+    for server in fleet["servers"]:
+        lines.append("        %s:" % server["name"])
+        lines.append("          onec_ras_host: %s" % server["host"])
+        lines.append("          onec_ras_port: %d" % server["port"])
+        for key in ("cluster_user", "cluster_password", "infobase_user", "infobase_password"):
+            if server[key]:
+                lines.append("          onec_%s: %s" % (key, json.dumps(server[key], ensure_ascii=False)))
+    with open(os.path.join(workdir, "inventory.yml"), "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def load_fleet(workdir):
+    with open(os.path.join(workdir, "fleet.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def stop_fleet(workdir):
+    try:
+        fleet = load_fleet(workdir)
+    except OSError:
+        return
+    for server in fleet["servers"]:
+        try:
+            os.kill(server["pid"], signal.SIGTERM)
+        except OSError:
+            pass
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="action", required=True)
+    start = sub.add_parser("start", help="seed and start a fleet")
+    start.add_argument("--dir", default=".sim")
+    start.add_argument("--servers", type=int, default=2)
+    start.add_argument("--infobases", type=int, default=5)
+    start.add_argument("--sessions", type=int, default=40, help="sessions per server")
+    start.add_argument("--version", choices=["8.3.21", "8.5.1"], default="8.3.21")
+    start.add_argument("--seed", type=int, default=1)
+    start.add_argument("--latency-ms", type=float, default=0.0)
+    start.add_argument("--stubborn-share", type=float, default=0.1,
+                       help="share of sessions that do not leave by themselves when a lock starts")
+    for name in ("stop", "stats", "state"):
+        sub.add_parser(name).add_argument("--dir", default=".sim")
+    args = parser.parse_args(argv)
+    if args.action == "start":
+        stop_fleet(args.dir)
+        fleet = start_fleet(args.dir, args.servers, args.infobases, args.sessions, args.version, args.seed,
+                            args.latency_ms, stubborn_share=args.stubborn_share)
+        for server in fleet["servers"]:
+            print("%s: ras at %s:%d (pid %d)" % (server["name"], server["host"], server["port"], server["pid"]))
+        print("inventory: %s" % os.path.join(args.dir, "inventory.yml"))
+    elif args.action == "stop":
+        stop_fleet(args.dir)
+    else:
+        fleet = load_fleet(args.dir)
+        for server in fleet["servers"]:
+            answer = control(server["port"], {"control": args.action})
+            print(json.dumps({server["name"]: answer}, ensure_ascii=False, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
