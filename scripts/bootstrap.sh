@@ -3,26 +3,28 @@
 # a virtual environment in .venv with the pinned tools (requirements-dev.txt), and the
 # collection made visible to Ansible as onec.cluster (.build/collections).
 # Safe to run again: it reinstalls only when requirements-dev.txt changed.
-# Meant to be sourced: it exports PATH, ANSIBLE_COLLECTIONS_PATH and ROOT.
-set -euo pipefail
+# Meant to be sourced (by demo.sh, test.sh, ...): it exports PATH, ANSIBLE_COLLECTIONS_PATH and ROOT,
+# and leaves the caller's shell options alone, so every step below fails on its own.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
     echo "onec.cluster needs Python 3.11 or newer as '$PYTHON' (ansible-core 2.19 requires it); set PYTHON=..." >&2
-    exit 1
+    return 1 2>/dev/null || exit 1
 fi
 stamp="$VENV/.requirements.sha256"
 want="$(sha256sum "$ROOT/requirements-dev.txt" | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "==> Installing the pinned tool chain into .venv (first run takes a minute)"
-    "$PYTHON" -m venv "$VENV"
-    # (this machine's pip config may name local package folders that do not exist: drop that warning)
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip \
-        2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements-dev.txt" \
-        2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+    # (a machine's pip config may name local package folders that do not exist: drop that warning)
+    if ! { "$PYTHON" -m venv "$VENV" &&
+           "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+           "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements-dev.txt"
+         } 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2); then
+        echo "Installing the tool chain failed; see the messages above." >&2
+        return 1 2>/dev/null || exit 1
+    fi
     echo "$want" > "$stamp"
 fi
 

@@ -39,8 +39,8 @@ options:
   cluster_password:
     description:
       - Password of O(cluster_user).
-      - rac takes passwords on its command line, where other local users of the host that runs it can see them
-        in the process list; run the modules on the controller (C(delegate_to: localhost)), not on shared hosts.
+      - "rac takes passwords on its command line, where other local users of the host that runs it can see them
+        in the process list; run the modules on the controller (C(delegate_to: localhost)), not on shared hosts."
     type: str
   infobase_user:
     description:
@@ -56,7 +56,7 @@ options:
     type: int
     default: 30
 notes:
-  - All modules of this collection belong to the action group C(onec.cluster.rac), so the options above can be set
-    once per play with C(module_defaults: {group/onec.cluster.rac: {...}}).
-  - The modules run C(rac), so they run where C(rac) is installed; usually the controller, with C(delegate_to: localhost).
+  - "All modules of this collection belong to the action group C(onec.cluster.rac), so the options above can be set
+    once per play with C(module_defaults: {group/onec.cluster.rac: {...}})."
+  - "The modules run C(rac), so they run where C(rac) is installed; usually the controller, with C(delegate_to: localhost)."
 """

@@ -53,7 +53,8 @@ class SessionFilter:
 
     def __init__(self, infobases=None, users=None, app_ids=None, hosts=None, client_ips=None, idle_for=None,
                  hibernated=None, sessions=None, session_ids=None):
-        self.infobases = set(infobases) if infobases else None
+        self.infobases = None
+        self.only_infobases(infobases)
         self.users = set(users) if users else None
         self.app_ids = set(a.lower() for a in app_ids) if app_ids else None
         self.hosts = set(h.lower() for h in hosts) if hosts else None
@@ -62,6 +63,10 @@ class SessionFilter:
         self.hibernated = hibernated
         self.sessions = set(s.lower() for s in sessions) if sessions else None
         self.session_ids = set(int(n) for n in session_ids) if session_ids else None
+
+    def only_infobases(self, uuids):
+        """Restrict to these infobase uuids (resolved from names once rac has listed them)."""
+        self.infobases = set(uuids) if uuids else None
 
     def is_empty(self):
         return all(v is None for v in (self.infobases, self.users, self.app_ids, self.hosts, self.client_ips,

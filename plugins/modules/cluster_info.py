@@ -27,7 +27,7 @@ seealso:
   - module: onec.cluster.infobase_info
   - module: onec.cluster.session_info
 author:
-  - onec.cluster developers
+  - onec.cluster developers (@onec-cluster)
 """
 
 EXAMPLES = r"""

@@ -45,7 +45,7 @@ attributes:
 seealso:
   - module: onec.cluster.session_info
 author:
-  - onec.cluster developers
+  - onec.cluster developers (@onec-cluster)
 """
 
 EXAMPLES = r"""

@@ -64,7 +64,7 @@ attributes:
 seealso:
   - module: onec.cluster.infobase_info
 author:
-  - onec.cluster developers
+  - onec.cluster developers (@onec-cluster)
 """
 
 EXAMPLES = r"""
@@ -194,13 +194,16 @@ FILTER_OPTIONS = dict(
 
 def gather(module):
     params = module.params
+    # built first so that bad input fails before any rac call
+    session_filter = SessionFilter(
+        users=params["user"], app_ids=params["app_id"], hosts=params["host"], client_ips=params["client_ip"],
+        idle_for=params["idle_for"], hibernated=params["hibernated"],
+    )
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
     listed, wanted = list_sessions(client, params["infobase"])
-    selected = SessionFilter(
-        infobases=wanted, users=params["user"], app_ids=params["app_id"], hosts=params["host"],
-        client_ips=params["client_ip"], idle_for=params["idle_for"], hibernated=params["hibernated"],
-    ).select(listed)
+    session_filter.only_infobases(wanted)
+    selected = session_filter.select(listed)
     return dict(changed=False, cluster=client.cluster_uuid, sessions=selected, count=len(selected),
                 total=len(listed), rac_calls=client.calls)
 

@@ -64,6 +64,13 @@ COMMANDS = {
     ("cluster", "list"): ({}, ()),
     ("cluster", "info"): ({"cluster": UUID}, ("cluster",)),
     ("cluster", "admin", "list"): (CLUSTER_AUTH, ("cluster",)),
+    # parsed so its real option errors show; the server answers "not simulated"
+    ("cluster", "update"): ({"cluster": UUID, "agent-user": TEXT, "agent-pwd": TEXT, "name": TEXT,
+                             "expiration-timeout": INT, "lifetime-limit": INT, "max-memory-size": INT,
+                             "max-memory-time-limit": INT, "security-level": INT,
+                             "session-fault-tolerance-level": INT, "load-balancing-mode": "performance|memory",
+                             "errors-count-threshold": INT, "kill-problem-processes": YES_NO,
+                             "kill-by-memory-with-dump": YES_NO}, ("cluster",)),
     ("infobase", "summary", "list"): ({}, ()),
     ("infobase", "summary", "info"): ({"infobase": UUID}, ("infobase",)),
     ("infobase", "info"): (dict(INFOBASE_AUTH, infobase=UUID), ("infobase",)),

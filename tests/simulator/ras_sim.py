@@ -335,7 +335,7 @@ def main(argv=None):
     parser.add_argument("--port-file", help="write the port actually listened on here")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay of every rac call")
     args = parser.parse_args(argv)
-    host, _, port = args.listen.rpartition(":")
+    host, port = args.listen.rsplit(":", 1)
     sim = Simulator(load_state(args.state), latency=args.latency_ms / 1000.0)
     server = Server((host, int(port)), Handler)
     server.sim = sim

@@ -64,7 +64,7 @@ def make_infobase(rnd, name, with_users):
 
 def make_session(rnd, infobase, number, moment, stubborn_share=0.1, app_id=None, user=None):
     if app_id is None:
-        app_id = rnd.choices([a for a, _ in APPS], weights=[w for _, w in APPS])[0]
+        app_id = rnd.choices([app for app, weight in APPS], weights=[weight for app, weight in APPS])[0]
     if user is None:
         user = "" if app_id == "BackgroundJob" and rnd.random() < 0.3 else "%s %s.%s." % (
             rnd.choice(SURNAMES), rnd.choice(INITIALS), rnd.choice(INITIALS))
@@ -110,7 +110,7 @@ def make_server_state(index, infobases=5, sessions=40, version="8.3.21", seed=1,
     bases = [make_infobase(rnd, name, infobase_users) for name in names]
     counters = dict((b["infobase"], 0) for b in bases)
     session_list = []
-    for _ in range(sessions):
+    while len(session_list) < sessions:
         base = rnd.choice(bases)
         counters[base["infobase"]] += 1
         session_list.append(make_session(rnd, base, counters[base["infobase"]], moment, stubborn_share))

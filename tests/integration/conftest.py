@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+"""Run real ansible-playbook against the simulator."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import COLLECTIONS, ROOT
+
+INTEGRATION = os.path.dirname(os.path.abspath(__file__))
+
+
+def ansible_env(**extra):
+    env = dict(os.environ)
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+        "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_LOCAL_TEMP": os.path.join(ROOT, ".build", "ansible-tmp"),
+        "PYTHONIOENCODING": "utf-8",
+    })
+    env.update(extra)
+    return env
+
+
+def tool(name):
+    return os.path.join(os.path.dirname(sys.executable), name)
+
+
+class PlaybookRun:
+    def __init__(self, proc, results_dir):
+        self.rc = proc.returncode
+        self.output = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
+        self.results_dir = results_dir
+
+    def result(self, host):
+        with open(os.path.join(self.results_dir, host + ".json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+
+@pytest.fixture
+def playbook(tmp_path):
+    """playbook(fleet, path_or_target, *ansible_args, **extra_vars) -> PlaybookRun."""
+
+    def run(fleet, what, *args, **extra_vars):
+        results_dir = tmp_path / "results"
+        results_dir.mkdir(exist_ok=True)
+        path = what if what.endswith(".yml") else os.path.join(INTEGRATION, "run_target.yml")
+        extra_vars.setdefault("results_dir", str(results_dir))
+        if not what.endswith(".yml"):
+            extra_vars["target"] = what
+        command = [tool("ansible-playbook"), "-i", fleet.inventory, path, "-e", json.dumps(extra_vars)] + list(args)
+        proc = subprocess.run(command, capture_output=True, env=ansible_env(), cwd=ROOT, check=False, timeout=900)
+        return PlaybookRun(proc, str(results_dir))
+
+    return run

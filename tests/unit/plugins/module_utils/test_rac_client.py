@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+"""RacClient against the simulator: resolution, typed results, errors that name the place and the fix."""
+
+import pytest
+
+from conftest import RAC
+from ansible_collections.onec.cluster.plugins.module_utils import rac_errors as E
+from ansible_collections.onec.cluster.plugins.module_utils.rac_client import RacClient, lock_state, require_uuid
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import list_sessions
+
+
+def client_for(server, **overrides):
+    options = dict(host=server["host"], port=server["port"], cluster_user=server["cluster_user"],
+                   cluster_password=server["cluster_password"], infobase_user=server["infobase_user"],
+                   infobase_password=server["infobase_password"])
+    options.update(overrides)
+    return RacClient(RAC, **options)
+
+
+def test_only_cluster_by_default_and_by_name(fleet):
+    server = fleet.servers[0]
+    client = client_for(server)
+    assert client.use_cluster()["cluster"] == server["cluster"]
+    assert client_for(server).use_cluster("Локальный кластер")["cluster"] == server["cluster"]
+
+
+def test_cluster_uuid_costs_no_lookup(fleet):
+    client = client_for(fleet.servers[0])
+    client.use_cluster(fleet.servers[0]["cluster"].upper())
+    assert client.calls == 0 and client.cluster_uuid == fleet.servers[0]["cluster"]
+
+
+def test_unknown_cluster_name_lists_the_real_ones(fleet):
+    with pytest.raises(E.ClusterNotFoundError) as info:
+        client_for(fleet.servers[0]).use_cluster("Нет такого")
+    text = info.value.describe()
+    assert "'Нет такого'" in text and "'Локальный кластер'" in text and "127.0.0.1:%d" % fleet.servers[0]["port"] in text
+
+
+def test_unknown_cluster_uuid_is_reported_by_rac(fleet):
+    client = client_for(fleet.servers[0])
+    client.use_cluster("00000000-0000-0000-0000-000000000001")
+    with pytest.raises(E.ClusterNotFoundError) as info:
+        client.infobases()
+    assert "00000000-0000-0000-0000-000000000001" in info.value.describe()
+
+
+def test_infobases_by_name_and_uuid_and_unknown(fleet):
+    client = client_for(fleet.servers[0])
+    client.use_cluster()
+    summaries = client.infobases()
+    names = [ib["name"] for ib in summaries]
+    chosen = client.resolve_infobases([names[1], summaries[0]["infobase"].upper()], summaries)
+    assert [ib["name"] for ib in chosen] == [names[1], names[0]]
+    with pytest.raises(E.InfobaseNotFoundError) as info:
+        client.resolve_infobases(["nope", names[0], "nada"], summaries)
+    text = info.value.describe()
+    assert "'nope', 'nada'" in text and names[0] in text and "cluster 'Локальный кластер'" in text
+
+
+def test_wrong_cluster_password_names_host_cluster_and_fix(fleet):
+    server = fleet.servers[0]
+    client = client_for(server, cluster_password="wrong")
+    client.use_cluster()
+    with pytest.raises(E.ClusterAuthError) as info:
+        client.sessions()
+    text = info.value.describe()
+    assert "127.0.0.1:%d" % server["port"] in text and server["cluster"] in text
+    assert "cluster_user and cluster_password" in text and "wrong" not in text
+
+
+def test_infobase_credentials_error_names_the_infobase(fleet):
+    client = client_for(fleet.servers[0], infobase_user=None, infobase_password=None)
+    client.use_cluster()
+    infobase = client.infobases()[0]
+    with pytest.raises(E.InfobaseAuthError) as info:
+        client.infobase_info(infobase["infobase"], infobase["name"])
+    text = info.value.describe()
+    assert "infobase %s" % infobase["name"] in text and "infobase_user and infobase_password" in text
+
+
+def test_lock_state_of_a_fresh_infobase(fleet):
+    client = client_for(fleet.servers[0])
+    client.use_cluster()
+    infobase = client.infobases()[0]
+    state = lock_state(client.infobase_info(infobase["infobase"]))
+    assert state == {"sessions_deny": False, "denied_from": "", "denied_to": "", "denied_message": "",
+                     "denied_parameter": "", "permission_code": "", "scheduled_jobs_deny": False}
+
+
+def test_ras_unreachable(tmp_path):
+    client = RacClient(RAC, host="127.0.0.1", port=1)
+    with pytest.raises(E.RasUnreachableError) as info:
+        client.use_cluster()
+    assert "127.0.0.1:1" in info.value.describe() and "ras_host and ras_port" in info.value.describe()
+
+
+def test_list_sessions_adds_infobase_names_in_three_calls(fleet):
+    client = client_for(fleet.servers[0])
+    client.use_cluster()
+    sessions, wanted = list_sessions(client)
+    assert wanted is None and len(sessions) == 12
+    state = fleet.state()
+    names = dict((ib["infobase"], ib["name"]) for ib in state["infobases"])
+    assert all(s["infobase_name"] == names[s["infobase"]] for s in sessions)
+    assert client.calls == 3
+    assert fleet.stats()["calls"] == {"cluster list": 1, "infobase summary list": 1, "session list": 1}
+
+
+def test_require_uuid():
+    assert require_uuid("8397B7BB-E836-4C95-9A4F-CF22BEF822FF", "session") == "8397b7bb-e836-4c95-9a4f-cf22bef822ff"
+    with pytest.raises(E.ModuleInputError):
+        require_uuid("8397b7bb; rm -rf /", "session")
