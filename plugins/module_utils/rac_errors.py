@@ -26,9 +26,10 @@ class RacError(Exception):
     hint = ""
     transient = False
 
-    def __init__(self, detail="", rc=None, command=None, where=None):
+    def __init__(self, detail="", rc=None, command=None, where=None, from_rac=False):
         super(RacError, self).__init__(detail)
         self.detail = (detail or "").strip()
+        self.from_rac = from_rac  # detail is rac's own text (else the collection's words)
         self.rc = rc
         self.command = command  # masked argument list, safe to show
         self.where = where
@@ -38,7 +39,8 @@ class RacError(Exception):
         if self.where:
             parts[0] += " (%s)" % self.where
         if self.detail:
-            parts.append("rac said: %s" % " / ".join(self.detail.splitlines()))
+            text = " / ".join(self.detail.splitlines())
+            parts.append("rac said: %s" % text if self.from_rac else text)
         if self.hint:
             parts.append(self.hint)
         return ". ".join(p.rstrip(".") for p in parts) + "."
@@ -150,4 +152,4 @@ def classify(rc, stderr, stdout=""):
 def error_from_run(rc, stderr, stdout="", command=None):
     cls = classify(rc, stderr, stdout)
     detail = (stderr or "").strip() or (stdout or "").strip() or "exit code %s and no message" % rc
-    return cls(detail, rc=rc, command=command)
+    return cls(detail, rc=rc, command=command, from_rac=True)

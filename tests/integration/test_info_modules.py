@@ -45,7 +45,7 @@ def test_bad_input_fails_clearly_and_leaks_no_password(make_fleet, playbook):
     assert fleet.stats()["calls"].get("infobase update", 0) == 0
 
 
-@pytest.mark.parametrize("module", ["cluster_info", "infobase_info", "session_info"])
+@pytest.mark.parametrize("module", ["cluster_info", "infobase_info", "session_info", "session", "infobase_lock"])
 def test_ansible_doc_renders(module):
     proc = subprocess.run([tool("ansible-doc"), "onec.cluster." + module], capture_output=True, env=ansible_env(),
                           check=False)

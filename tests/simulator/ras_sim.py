@@ -78,6 +78,10 @@ class Simulator:
         self.latency = latency
         self.lock = threading.Lock()
         self.calls = {}
+        # Faults a test switches on (control "set"):
+        #   vanish_after_list: N  -> right after the next `session list`, N listed sessions end by themselves
+        #   fail_session: {uuid: stderr} -> `session terminate` of that session fails with that text
+        self.faults = {}
         for cluster in self.clusters:
             cluster.setdefault("admins", {})
             for infobase in cluster["infobases"]:
@@ -227,10 +231,15 @@ class Simulator:
                 for s in sessions if s["app-id"] not in NEVER_LEAVE_APPS]
 
     def cmd_session_list(self, options):
-        sessions = self._sessions(self._authed_cluster(options), options)
+        cluster = self._authed_cluster(options)
+        sessions = self._sessions(cluster, options)
         if options.get("licenses"):
             return self.render("license", self._license_records(sessions))
-        return self.render("session", sessions)
+        out = self.render("session", sessions)
+        vanish = self.faults.pop("vanish_after_list", 0)
+        for session in sessions[-vanish:] if vanish else []:
+            cluster["sessions"].pop(session["session"], None)
+        return out
 
     def _session(self, cluster, options):
         session = cluster["sessions"].get(options["session"])
@@ -248,6 +257,9 @@ class Simulator:
     def cmd_session_terminate(self, options):
         cluster = self._authed_cluster(options)
         session = self._session(cluster, options)
+        failure = self.faults.get("fail_session", {}).get(session["session"])
+        if failure:
+            raise RacFailure(failure)
         del cluster["sessions"][session["session"]]
         cluster.setdefault("terminated", []).append(
             {"session": session["session"], "message": options.get("error-message", "")})
@@ -269,6 +281,7 @@ class Simulator:
             if what == "set":
                 if "latency" in request:
                     self.latency = float(request["latency"])
+                self.faults.update(request.get("faults", {}))
                 return {}
             if what == "state":
                 moment = now()

@@ -1,0 +1,268 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: infobase_lock
+short_description: Lock or unlock 1C:Enterprise infobases for new sessions, and put a lock back as it was
+version_added: 0.1.0
+description:
+  - Sets the session start lock of infobases (C(rac infobase update --sessions-deny ...)) with its period, message,
+    permission code and parameter, and optionally the scheduled jobs lock.
+  - Reads each infobase (C(rac infobase info)) first and changes only what differs, so a second run changes nothing.
+  - A lock refuses new sessions; it does not end running ones. Clients with the standard subsystems warn their users
+    before O(denied_from) and leave by themselves when it comes; end the rest with M(onec.cluster.session).
+  - Returns the lock before (RV(previous)) and after (RV(lock)), keyed by infobase name, so a workflow can later put
+    back exactly what an administrator had set, with O(state=restored).
+extends_documentation_fragment:
+  - onec.cluster.connection
+options:
+  infobase:
+    description:
+      - The infobases, by name or uuid. Required unless O(state=restored), where the keys of O(restore) name them.
+    type: list
+    elements: str
+  state:
+    description:
+      - V(present) turns the lock on, exactly as described by the options below (omitted ones are cleared, except
+        O(scheduled_jobs_deny)).
+      - V(absent) turns it off and clears its period, message, permission code and parameter.
+      - V(restored) sets every lock field to what O(restore) says (a RV(previous) this module returned).
+    type: str
+    choices: [present, absent, restored]
+    default: present
+  denied_from:
+    description:
+      - Start of the lock, server local time C(YYYY-MM-DDTHH:MM:SS), or V(now), or relative to now such as V(+15m).
+      - Empty or not set means from now on.
+      - A relative time is counted again at each run, so such a task always changes the start.
+    type: str
+  denied_to:
+    description:
+      - End of the lock, in the same forms as O(denied_from). Empty or not set means no end.
+    type: str
+  denied_message:
+    description:
+      - Message shown to users whose session is refused (rac's C(--denied-message)); clients with the standard
+        subsystems also show it in their warning before the lock starts. Passed to rac literally.
+      - "(Ansible reserves the option name C(message).)"
+    type: str
+  permission_code:
+    description:
+      - Code that lets a session start despite the lock (C(/UC) on the 1C command line), for the administrators doing
+        the maintenance.
+    type: str
+  denied_parameter:
+    description:
+      - Lock parameter (C(--denied-parameter)), free text.
+    type: str
+  scheduled_jobs_deny:
+    description:
+      - Lock (V(true)) or unlock (V(false)) scheduled jobs. Not set means leave them as they are.
+    type: bool
+  restore:
+    description:
+      - With O(state=restored), the lock to put back, keyed by infobase name or uuid, as RV(previous) returned it.
+      - To restore a permission code, the RV(previous) must have been read with O(show_permission_code=true).
+    type: dict
+  show_permission_code:
+    description:
+      - Return permission codes in RV(previous) and RV(lock) (needed to restore one later).
+      - Use C(no_log) on such a task, or the code appears in the task output.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would change and changes nothing.
+  diff_mode:
+    support: full
+    description: Shows the lock fields before and after; the permission code is masked.
+seealso:
+  - module: onec.cluster.session
+  - module: onec.cluster.infobase_info
+author:
+  - onec.cluster developers (@onec-cluster)
+"""
+
+EXAMPLES = r"""
+- name: Lock accounting in 10 minutes, with a message, for two hours; admins get in with the code
+  onec.cluster.infobase_lock:
+    ras_host: 1c-app-01.example.com
+    infobase: accounting
+    denied_from: +10m
+    denied_to: +2h10m
+    denied_message: "Обновление конфигурации с 22:00, работа будет недоступна около двух часов"
+    permission_code: "{{ vault_permission_code }}"
+    scheduled_jobs_deny: true
+    infobase_user: Администратор
+    infobase_password: "{{ vault_infobase_password }}"
+  delegate_to: localhost
+  register: locked
+
+- name: Unlock
+  onec.cluster.infobase_lock:
+    ras_host: 1c-app-01.example.com
+    infobase: accounting
+    state: absent
+    scheduled_jobs_deny: false
+  delegate_to: localhost
+
+- name: Remember the lock as it is, code included, then put it back later
+  onec.cluster.infobase_lock:
+    ras_host: 1c-app-01.example.com
+    infobase: [accounting, hr]
+    state: absent
+    show_permission_code: true
+  delegate_to: localhost
+  no_log: true
+  register: before
+
+- name: Put back exactly what was there
+  onec.cluster.infobase_lock:
+    ras_host: 1c-app-01.example.com
+    state: restored
+    restore: "{{ before.previous }}"
+  delegate_to: localhost
+  no_log: true
+"""
+
+RETURN = r"""
+cluster:
+  description: Uuid of the cluster.
+  returned: success
+  type: str
+  sample: 1619820a-d36f-4d8a-a716-1516b1dea077
+previous:
+  description:
+    - The lock of each infobase before the task, keyed by infobase name.
+    - C(permission_code) only with O(show_permission_code=true); C(permission_code_set) always.
+  returned: success
+  type: dict
+  sample:
+    accounting:
+      sessions_deny: false
+      denied_from: ""
+      denied_to: ""
+      denied_message: ""
+      denied_parameter: ""
+      permission_code_set: false
+      scheduled_jobs_deny: false
+lock:
+  description: The lock of each infobase after the task (what it would be, in check mode), keyed by infobase name.
+  returned: success
+  type: dict
+  sample:
+    accounting:
+      sessions_deny: true
+      denied_from: "2026-11-23T22:00:00"
+      denied_to: "2026-11-24T00:00:00"
+      denied_message: Обновление конфигурации
+      denied_parameter: ""
+      permission_code_set: true
+      scheduled_jobs_deny: true
+changed_infobases:
+  description: Names of the infobases whose lock changed (or would change).
+  returned: success
+  type: list
+  elements: str
+  sample: [accounting]
+rac_calls:
+  description: Number of rac commands run.
+  returned: success
+  type: int
+  sample: 4
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.onec.cluster.plugins.module_utils.rac_client import lock_state
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
+    desired_absent,
+    desired_present,
+    desired_restored,
+    diff_view,
+    differences,
+    shown,
+)
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
+
+
+def targets(client, params):
+    """[(summary record, desired lock)] for the infobases of this task; inputs checked before any change."""
+    state = params["state"]
+    if state == "restored":
+        if not params["restore"]:
+            raise ModuleInputError("state=restored needs restore: the previous lock state, keyed by infobase")
+        chosen = client.resolve_infobases(list(params["restore"]))
+        by_ref = dict((ib["name"], ib) for ib in chosen)
+        by_ref.update((ib["infobase"], ib) for ib in chosen)
+        return [(by_ref.get(ref) or by_ref[ref.lower()], desired_restored(saved))
+                for ref, saved in params["restore"].items()]
+    if not params["infobase"]:
+        raise ModuleInputError("infobase is required with state=%s" % state)
+    desired = desired_present(params) if state == "present" else desired_absent(params)
+    return [(ib, desired) for ib in client.resolve_infobases(params["infobase"])]
+
+
+def converge(module):
+    params = module.params
+    if params["state"] == "present":
+        desired_present(params)  # bad times fail before any rac call
+    client = client_from_params(params)
+    client.use_cluster(params["cluster"])
+    work = targets(client, params)
+    show_code = params["show_permission_code"]
+    previous, after, changed_names = {}, {}, []
+    diff_before, diff_after = {}, {}
+    for infobase, desired in work:
+        name = infobase["name"]
+        current = lock_state(client.infobase_info(infobase["infobase"], name))
+        change = differences(current, desired)
+        target = dict(current, **change)
+        if change:
+            changed_names.append(name)
+            if not module.check_mode:
+                client.infobase_update(infobase["infobase"], name, **change)
+        previous[name] = shown(current, show_code)
+        after[name] = shown(target, show_code)
+        diff_before[name] = diff_view(current)
+        diff_after[name] = diff_view(target, current)
+    result = dict(changed=bool(changed_names), cluster=client.cluster_uuid, previous=previous, lock=after,
+                  changed_infobases=changed_names, rac_calls=client.calls)
+    if module._diff:
+        result["diff"] = dict(before=diff_before, after=diff_after)
+    return result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            infobase=dict(type="list", elements="str"),
+            state=dict(type="str", choices=["present", "absent", "restored"], default="present"),
+            denied_from=dict(type="str"),
+            denied_to=dict(type="str"),
+            denied_message=dict(type="str"),
+            permission_code=dict(type="str", no_log=True),
+            denied_parameter=dict(type="str"),
+            scheduled_jobs_deny=dict(type="bool"),
+            restore=dict(type="dict"),
+            show_permission_code=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    )
+    # Codes inside restore are secrets too: mask them in any output, like a no_log option.
+    for saved in (module.params["restore"] or {}).values():
+        if isinstance(saved, dict) and saved.get("permission_code"):
+            module.no_log_values.add(saved["permission_code"])
+    run_module(module, converge)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,302 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: session
+short_description: End 1C:Enterprise user sessions, one, some or all, with a message to the user
+version_added: 0.1.0
+description:
+  - With O(state=absent), ends every session of the cluster that matches the selection (C(rac session terminate)),
+    showing O(error_message) to its user.
+  - One task ends any number of sessions. It lists the sessions once, then runs the terminations concurrently
+    (O(concurrency) at a time) inside the module.
+  - A session that is already gone when its turn comes is reported in RV(already_gone), not as a failure. A real
+    failure on one session does not stop the others; the task fails at the end, listing every failure in
+    RV(failures).
+  - The administration server's own session (app-id C(RAS)) is never ended.
+  - Forced termination loses the user's unsaved work. To let users leave by themselves first, lock the infobase
+    with a start time a few minutes ahead (M(onec.cluster.infobase_lock)), wait, then end what is left.
+extends_documentation_fragment:
+  - onec.cluster.connection
+options:
+  state:
+    description:
+      - V(absent) ends the matching sessions.
+    type: str
+    choices: [absent]
+    default: absent
+  session:
+    description:
+      - Sessions to end, by uuid.
+    type: list
+    elements: str
+  session_id:
+    description:
+      - Sessions to end, by session number (the C(session-id) rac prints; numbers are per infobase, so O(infobase)
+        is required).
+    type: list
+    elements: int
+  infobase:
+    description:
+      - Only sessions of these infobases, by name or uuid.
+    type: list
+    elements: str
+  user:
+    description:
+      - Only sessions of these 1C users (exact names).
+    type: list
+    elements: str
+  app_id:
+    description:
+      - Only sessions of these client types, compared case-insensitively (C(1CV8C), C(WebClient), C(COMConnection)...).
+    type: list
+    elements: str
+  host:
+    description:
+      - Only sessions from these client computers, compared case-insensitively.
+    type: list
+    elements: str
+  client_ip:
+    description:
+      - Only sessions with one of these client addresses.
+    type: list
+    elements: str
+  idle_for:
+    description:
+      - Only sessions idle at least this long (C(900), C(15m), C(2h), C(1h30m)); see M(onec.cluster.session_info).
+    type: str
+  hibernated:
+    description:
+      - Only sleeping (V(true)) or only awake (V(false)) sessions.
+    type: bool
+  all:
+    description:
+      - Must be V(true) to end every session of the cluster when no selector (O(session), O(session_id) or a filter)
+        is given. Emptying a whole cluster has to be said explicitly.
+      - With a selector it changes nothing.
+    type: bool
+    default: false
+  error_message:
+    description:
+      - Text shown to each user whose session is ended (rac's C(--error-message)). Passed to rac literally.
+      - "(Ansible reserves the option name C(message).)"
+    type: str
+  exclude_users:
+    description:
+      - Sessions of these users are never ended (for example the administrator running maintenance).
+    type: list
+    elements: str
+  exclude_app_ids:
+    description:
+      - Sessions of these client types are never ended (for example C(BackgroundJob) or C(Designer)).
+    type: list
+    elements: str
+  max_sessions:
+    description:
+      - Safety limit. When more sessions match, the task fails before ending any, saying how many matched.
+    type: int
+  concurrency:
+    description:
+      - How many terminations run at once.
+      - "8 is chosen from measurements: see the benchmarks in the repository (C(benchmarks/))."
+    type: int
+    default: 8
+attributes:
+  check_mode:
+    support: full
+    description: Ends nothing and returns exactly the sessions that would be ended.
+  diff_mode:
+    support: full
+    description: Shows the matching sessions before and the ones left after.
+seealso:
+  - module: onec.cluster.session_info
+  - module: onec.cluster.infobase_lock
+author:
+  - onec.cluster developers (@onec-cluster)
+"""
+
+EXAMPLES = r"""
+- name: End the sessions of one user in one infobase, with a message
+  onec.cluster.session:
+    ras_host: 1c-app-01.example.com
+    infobase: accounting
+    user: [Иванов И.И.]
+    error_message: "Сеанс завершён администратором: обновление конфигурации"
+  delegate_to: localhost
+
+- name: End thin and web clients idle for more than two hours
+  onec.cluster.session:
+    ras_host: 1c-app-01.example.com
+    app_id: [1CV8C, WebClient]
+    idle_for: 2h
+    max_sessions: 300
+  delegate_to: localhost
+
+- name: Empty the whole cluster except background jobs and the admin's designer
+  onec.cluster.session:
+    ras_host: 1c-app-01.example.com
+    all: true
+    exclude_app_ids: [BackgroundJob]
+    exclude_users: [Администратор]
+    error_message: Emergency maintenance, please reconnect in 30 minutes
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+cluster:
+  description: Uuid of the cluster.
+  returned: success
+  type: str
+  sample: 1619820a-d36f-4d8a-a716-1516b1dea077
+terminated:
+  description: Sessions ended by this task (in check mode, the ones that would be).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - session: 8397b7bb-e836-4c95-9a4f-cf22bef822ff
+      session_id: 2
+      user_name: iadmin
+      infobase: 717bdda7-2f60-4577-b262-f1fc8c0e472c
+      infobase_name: yaxunit
+      app_id: 1CV8C
+      host: alko-home
+already_gone:
+  description: Matching sessions that had ended by themselves when their turn came.
+  returned: always
+  type: list
+  elements: dict
+failures:
+  description:
+    - Sessions that could not be ended, each with its C(error). (Not called C(failed), which Ansible reserves for
+      the task's own status.)
+  returned: always
+  type: list
+  elements: dict
+matched:
+  description: Number of sessions that matched the selection (after exclusions).
+  returned: always
+  type: int
+  sample: 3
+terminated_count:
+  description: Number of sessions ended.
+  returned: always
+  type: int
+  sample: 3
+already_gone_count:
+  description: Number of sessions already gone.
+  returned: always
+  type: int
+  sample: 0
+failed_count:
+  description: Number of sessions that could not be ended.
+  returned: always
+  type: int
+  sample: 0
+rac_calls:
+  description: Number of rac commands run.
+  returned: success
+  type: int
+  sample: 5
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import SessionFilter, list_sessions
+from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import summary, terminate_all, without_excluded
+
+EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, terminated_count=0, already_gone_count=0,
+                    failed_count=0)
+
+
+def build_filter(params):
+    sessions = [require_uuid(s, "session") for s in params["session"] or []]
+    session_filter = SessionFilter(
+        users=params["user"], app_ids=params["app_id"], hosts=params["host"], client_ips=params["client_ip"],
+        idle_for=params["idle_for"], hibernated=params["hibernated"], sessions=sessions,
+        session_ids=params["session_id"],
+    )
+    if session_filter.is_empty() and not params["infobase"] and not params["all"]:
+        raise ModuleInputError("no session selected: give session, session_id or a filter (infobase, user, app_id, "
+                               "host, client_ip, idle_for, hibernated), or all: true to end every session "
+                               "of the cluster")
+    return session_filter
+
+
+def describe(sessions):
+    return ["%s %s #%s %s (%s)" % (s["infobase_name"], s["user_name"] or "-", s["session_id"], s["app_id"],
+                                   s["session"]) for s in sessions]
+
+
+def end_sessions(module):
+    params = module.params
+    session_filter = build_filter(params)  # bad input fails before any rac call
+    if params["concurrency"] < 1:
+        raise ModuleInputError("concurrency must be 1 or more")
+    client = client_from_params(params)
+    client.use_cluster(params["cluster"])
+    listed, wanted = list_sessions(client, params["infobase"])
+    session_filter.only_infobases(wanted)
+    selected = without_excluded(session_filter.select(listed), params["exclude_users"], params["exclude_app_ids"])
+    result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))
+    if params["max_sessions"] is not None and len(selected) > params["max_sessions"]:
+        module.fail_json(msg="%d sessions match, more than max_sessions=%d: none was ended (%s)"
+                             % (len(selected), params["max_sessions"], client.where()), rac_calls=client.calls,
+                         **result)
+    if module.check_mode:
+        terminated, already_gone, failed = [summary(s) for s in selected], [], []
+    else:
+        terminated, already_gone, failed = terminate_all(client, selected, params["error_message"], params["concurrency"])
+    ended = set(s["session"] for s in terminated)
+    result.update(
+        changed=bool(terminated), terminated=terminated, already_gone=already_gone, failures=failed,
+        terminated_count=len(terminated), already_gone_count=len(already_gone), failed_count=len(failed),
+        rac_calls=client.calls,
+    )
+    if module._diff:
+        result["diff"] = dict(before={"sessions": describe(selected)},
+                              after={"sessions": describe([s for s in selected if s["session"] not in ended])})
+    if failed:
+        module.fail_json(msg="%d of %d sessions could not be ended (%s); %d ended, %d already gone. First error: %s"
+                             % (len(failed), len(selected), client.where(), len(terminated), len(already_gone),
+                                failed[0]["error"]), **result)
+    return result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            state=dict(type="str", choices=["absent"], default="absent"),
+            session=dict(type="list", elements="str"),
+            session_id=dict(type="list", elements="int"),
+            infobase=dict(type="list", elements="str"),
+            user=dict(type="list", elements="str"),
+            app_id=dict(type="list", elements="str"),
+            host=dict(type="list", elements="str"),
+            client_ip=dict(type="list", elements="str"),
+            idle_for=dict(type="str"),
+            hibernated=dict(type="bool"),
+            all=dict(type="bool", default=False),
+            error_message=dict(type="str"),
+            exclude_users=dict(type="list", elements="str"),
+            exclude_app_ids=dict(type="list", elements="str"),
+            max_sessions=dict(type="int"),
+            concurrency=dict(type="int", default=8),
+        ),
+        required_by={"session_id": "infobase"},
+        supports_check_mode=True,
+    )
+    run_module(module, end_sessions)
+
+
+if __name__ == "__main__":
+    main()
