@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone with only Python 3.11+ installed:
-#   ansible-lint, changelog lint, ansible-test sanity, then pytest (unit tests, simulator golden tests,
-#   integration tests that run ansible-playbook against the simulator).
+#   ansible-lint, changelog lint, ansible-test sanity, molecule scenarios of the roles, then pytest (unit tests,
+#   simulator golden tests, integration tests that run ansible-playbook against the simulator).
 # Extra arguments go to pytest, e.g. scripts/test.sh -k session_info
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
@@ -23,6 +23,14 @@ if ! bash scripts/sanity.sh > .build/sanity.log 2>&1; then
     exit 1
 fi
 grep -c '^Running sanity test' .build/sanity.log | sed 's/^/sanity tests run: /'
+
+step "molecule: every role's scenario against the simulator (log: .build/molecule.log)"
+if ! molecule test --all > .build/molecule.log 2>&1; then
+    tail -60 .build/molecule.log
+    echo "molecule failed" >&2
+    exit 1
+fi
+sed -n '/SCENARIO RECAP/,$p' .build/molecule.log | sed 's/\x1b\[[0-9;]*m//g'
 
 step "pytest: unit, simulator and integration tests"
 python -m pytest -n 2 "$@"
