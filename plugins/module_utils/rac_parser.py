@@ -27,6 +27,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from operator import itemgetter, methodcaller
 
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import RacParseError
 
@@ -137,6 +138,66 @@ def _opens_quote(value):
     return value[:1] == '"' and (len(value) == 1 or value[-1] != '"')
 
 
+_STARTS_QUOTED = methodcaller("startswith", ('"', "'"))
+
+
+def _column(conv, values):
+    """Convert one field of every record at once (the fast path); None if a value needs the general parser.
+
+    map() over builtins keeps the per-value work in C: this is the parser's hot path.
+    """
+    quoted = any(map(_STARTS_QUOTED, values))
+    if quoted and any(v[:1] == '"' and (len(v) == 1 or v[-1] != '"') for v in values):
+        return None  # a quoted value going on to the next line
+    if conv is _by_look:
+        if all(map(str.isdigit, values)) and all(map(str.isascii, values)):
+            return list(map(int, values))
+        return list(map(_by_look, values))
+    if conv is _as_bool:
+        return list(map(_BOOL_WORDS.get, values, map(unquote, values)))
+    if conv is _as_string and not quoted:
+        return values
+    return list(map(conv, values))
+
+
+def _parse_plain(text):
+    """rac's own layout, parsed by columns. Returns None for anything else (the general parser takes over).
+
+    Real rac output is a grid: every record of a list has the same keys, padded the same way, in the same
+    order, and a blank line after it. So field i of every record is every (n+1)-th line from line i, and a
+    whole column can be checked and converted at once, which is several times faster than line by line.
+    """
+    lines = text.split("\n")
+    if lines[-2:] != ["", ""]:
+        return None
+    lines = lines[:-1]  # every record now ends with its blank line
+    try:
+        width = lines.index("")
+    except ValueError:
+        return None
+    stride = width + 1
+    if width == 0 or len(lines) % stride or any(lines[width::stride]):
+        return None
+    keys, columns = [], []
+    for index in range(width):
+        first = lines[index]
+        head, sep, _rest = first.partition(" : ")
+        if not sep or not head.strip() or ":" in head:
+            return None
+        prefix = head + sep
+        column = lines[index::stride]
+        cut = len(prefix)
+        if set(map(itemgetter(slice(0, cut)), column)) != {prefix}:
+            return None
+        skey, conv = _converter(head.rstrip())
+        converted = _column(conv, list(map(itemgetter(slice(cut, None)), column)))
+        if converted is None:
+            return None
+        keys.append(skey)
+        columns.append(converted)
+    return [dict(zip(keys, row)) for row in zip(*columns)]
+
+
 def parse_records(text, uniform=False):
     """Parse rac output into a list of dicts with snake_case keys.
 
@@ -148,7 +209,23 @@ def parse_records(text, uniform=False):
         return []
     if not isinstance(text, str):
         raise RacParseError("rac output is not text")
-    lines = text.replace("\r\n", "\n").split("\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    records = _parse_plain(text)
+    if records is None:
+        records = _parse_lines(text)
+    if uniform and records:
+        expected = len(records[0])
+        for index, record in enumerate(records[1:], 2):
+            if len(record) != expected:
+                raise RacParseError("record %d has %d fields where the first has %d: output cut off?"
+                                    % (index, len(record), expected))
+    return records
+
+
+def _parse_lines(text):
+    """The general parser: line by line, quoted values that go on over several lines."""
+    lines = text.split("\n")
     records = []
     current = {}
     open_key = None  # rac key whose quoted value continues on the next line
@@ -176,12 +253,6 @@ def parse_records(text, uniform=False):
         raise RacParseError("output ends inside the quoted value of '%s'" % open_key)
     if current:
         records.append(current)
-    if uniform and records:
-        expected = len(records[0])
-        for index, record in enumerate(records[1:], 2):
-            if len(record) != expected:
-                raise RacParseError("record %d has %d fields where the first has %d: output cut off?"
-                                    % (index, len(record), expected))
     return records
 
 

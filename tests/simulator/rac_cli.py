@@ -12,10 +12,13 @@ rac command is accepted by the parser and answered with a clear
 "not simulated" error so a test can never pass on a command that does nothing.
 """
 
-import json
+import marshal
 import os
-import socket
 import sys
+
+# The builtin _socket, marshal and no site: this process starts once per rac call, like real rac, and the
+# benchmarks measure many of them; `import socket, json` alone would double its start-up time.
+import _socket
 
 VERSION = os.environ.get("RAC_SIM_VERSION", "8.3.21.1895")
 
@@ -195,18 +198,37 @@ def split_address(address):
 
 
 def ask(host, port, request):
-    with socket.create_connection((host, port), timeout=None) as conn:
-        conn.sendall((json.dumps(request) + "\n").encode("utf-8"))
+    """One request per connection: b"M" + marshal, then our half closed; the answer is marshal until EOF."""
+    error = None
+    try:  # bytes: a str host would load the idna codec (and re, enum...): most of this process's start-up
+        lookup = host.encode("ascii")
+    except UnicodeEncodeError:
+        lookup = host
+    for family, kind, proto, _name, address in _socket.getaddrinfo(lookup, port, 0, _socket.SOCK_STREAM):
+        conn = _socket.socket(family, kind, proto)
+        try:
+            conn.connect(address)
+            break
+        except OSError as exc:
+            conn.close()
+            error = exc
+    else:
+        raise error or OSError("no address for %s" % host)
+    try:
+        conn.sendall(b"M" + marshal.dumps(request))
+        conn.shutdown(_socket.SHUT_WR)
         chunks = []
         while True:
             data = conn.recv(65536)
             if not data:
                 break
             chunks.append(data)
-    raw = b"".join(chunks)
-    if not raw.endswith(b"\n"):
-        raise ConnectionResetError("connection closed by the server")
-    return json.loads(raw.decode("utf-8"))
+    finally:
+        conn.close()
+    try:
+        return marshal.loads(b"".join(chunks))
+    except (EOFError, ValueError, TypeError):
+        raise ConnectionResetError(104, "Connection reset by peer")
 
 
 def write(stream, text):

@@ -25,6 +25,7 @@ latency, read or add state.
 import argparse
 import datetime
 import json
+import marshal
 import os
 import socketserver
 import sys
@@ -310,19 +311,23 @@ def _json_default(value):
 
 
 class Handler(socketserver.StreamRequestHandler):
+    """Two wire formats: the simulated rac sends b"M" + marshal (cheap to start, see rac_cli.py) and reads
+    marshal until EOF; control requests from tests are one JSON line each way."""
+
     def handle(self):
-        line = self.rfile.readline()
-        if not line:
+        first = self.rfile.read(1)
+        if not first:
             return
-        request = json.loads(line.decode("utf-8"))
         sim = self.server.sim
-        if "control" in request:
-            answer = sim.control(request)
-        else:
+        if first == b"M":
+            request = marshal.loads(self.rfile.read())
             if sim.latency:
                 time.sleep(sim.latency)  # outside the state lock: calls overlap, as on a real ras
             stdout, stderr, rc = sim.handle(request["mode"], request["command"], request["options"])
-            answer = {"stdout": stdout, "stderr": stderr, "rc": rc}
+            self.wfile.write(marshal.dumps({"stdout": stdout, "stderr": stderr, "rc": rc}))
+            return
+        request = json.loads((first + self.rfile.readline()).decode("utf-8"))
+        answer = sim.control(request)
         self.wfile.write((json.dumps(answer, default=_json_default) + "\n").encode("utf-8"))
 
 

@@ -268,3 +268,14 @@ def test_garbage_and_cut_off_output_raise_parse_error():
 def test_snake_key():
     assert snake_key("duration current-dbms") == "duration_current_dbms"
     assert snake_key("cpu-time-last-5min") == "cpu_time_last_5min"
+
+
+@pytest.mark.parametrize("name", [n for n in sample_names() if n.endswith("_racrust.txt") and "error" not in n
+                                  and "meta_" not in n and "version" not in n])
+def test_fast_path_agrees_with_the_line_parser(name):
+    from ansible_collections.onec.cluster.plugins.module_utils import rac_parser
+
+    text = sample_text(name)
+    fast = rac_parser._parse_plain(text)  # pylint: disable=protected-access
+    assert fast is not None, "real rac output should take the fast path"
+    assert fast == rac_parser._parse_lines(text)  # pylint: disable=protected-access

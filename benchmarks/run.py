@@ -1,0 +1,270 @@
+# -*- coding: utf-8 -*-
+"""Benchmarks: bulk termination and fleet scale, against the ways people do it today.
+
+    scripts/benchmark.sh [--runs 3] [--latency-ms 20] [--only bulk,fleet,info,window] [--naive-full]
+
+Every contender runs against the same rac simulator with a per-call latency (20 ms by default); each is run
+--runs times on a freshly seeded fleet and the median wall time is reported, with the number of rac calls the
+simulator counted. Prints a table and writes benchmarks/results/latest.json. Not a test: nothing here passes or fails.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
+sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
+
+import rac_format  # noqa: E402
+import simctl  # noqa: E402
+from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import parse_records  # noqa: E402
+
+RAC = simctl.RAC
+BIN = os.path.dirname(sys.executable)
+
+
+def ansible_env():
+    env = dict(os.environ)
+    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"),
+               ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    return env
+
+
+class Fleet:
+    """A seeded simulated fleet in a temporary folder, stopped on exit."""
+
+    def __init__(self, servers, sessions, latency_ms, infobases=5):
+        self.dir = tempfile.mkdtemp(prefix="onec-bench-")
+        self.data = simctl.start_fleet(self.dir, servers=servers, infobases=infobases, sessions=sessions,
+                                       latency_ms=latency_ms, seed=7)
+        self.inventory = os.path.join(self.dir, "inventory.yml")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        simctl.stop_fleet(self.dir)
+
+    def calls(self):
+        return sum(simctl.control(s["port"], {"control": "stats"})["total"] for s in self.data["servers"])
+
+    def remaining(self):
+        return sum(len(simctl.control(s["port"], {"control": "state"})["clusters"][0]["sessions"])
+                   for s in self.data["servers"])
+
+    def auth(self, server):
+        return ["--cluster=" + server["cluster"], "--cluster-user=" + server["cluster_user"],
+                "--cluster-pwd=" + server["cluster_password"]]
+
+
+def timed(command, env=None, shell_script=None):
+    start = time.perf_counter()
+    if shell_script is not None:
+        proc = subprocess.run(["bash", "-c", shell_script], capture_output=True, env=env, check=False)
+    else:
+        proc = subprocess.run(command, capture_output=True, env=env, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError("%s failed:\n%s%s" % (command or "shell", proc.stdout.decode()[-3000:],
+                                                  proc.stderr.decode()[-3000:]))
+    return elapsed
+
+
+def playbook(fleet, path, *extra):
+    return timed([os.path.join(BIN, "ansible-playbook"), "-i", fleet.inventory, path] + list(extra), env=ansible_env())
+
+
+def shell_terminate(fleet, parallel):
+    """The documented command-line method: rac session list, then rac session terminate per session."""
+    lines = ["set -euo pipefail"]
+    for server in fleet.data["servers"]:
+        address = "%s:%d" % (server["host"], server["port"])
+        auth = " ".join("'%s'" % a for a in fleet.auth(server))
+        listing = "%s session list %s %s | awk '$1 == \"session\" {print $3}'" % (RAC, auth, address)
+        terminate = "%s session terminate %s --session={} %s" % (RAC, auth, address)
+        if parallel:
+            lines.append("%s | xargs -P 8 -I{} %s" % (listing, terminate))
+        else:
+            lines.append("for s in $(%s); do %s; done" % (listing, terminate.replace("{}", "$s")))
+    return "\n".join(lines)
+
+
+def measure(runs, make_fleet, action, check=None):
+    """Median seconds and rac calls of `action(fleet)` over `runs` fresh fleets."""
+    times, calls = [], []
+    for _ in range(runs):
+        with make_fleet() as fleet:
+            times.append(action(fleet))
+            calls.append(fleet.calls())
+            if check:
+                check(fleet)
+    return {"median_s": statistics.median(times), "runs_s": times, "rac_calls": int(statistics.median(calls))}
+
+
+def all_gone(fleet):
+    left = fleet.remaining()
+    if left:
+        raise RuntimeError("%d sessions left after the contender ran" % left)
+
+
+def bench_bulk(args, rows, results):
+    sessions = args.sessions
+    make = lambda n=sessions: Fleet(1, n, args.latency_ms)  # noqa: E731
+    module = measure(args.runs, make, lambda f: playbook(f, os.path.join(HERE, "playbooks", "module_terminate.yml")),
+                     all_gone)
+    sequential = measure(args.runs, make, lambda f: timed(None, shell_script=shell_terminate(f, False)), all_gone)
+    parallel = measure(args.runs, make, lambda f: timed(None, shell_script=shell_terminate(f, True)), all_gone)
+    naive_n = sessions if args.naive_full else min(sessions, args.naive_sessions)
+    naive = measure(1 if not args.naive_full else args.runs, lambda: make(naive_n),
+                    lambda f: playbook(f, os.path.join(HERE, "playbooks", "naive_terminate.yml")), all_gone)
+    scale = sessions / float(naive_n)
+    naive_scaled = dict(naive, median_s=naive["median_s"] * scale, measured_sessions=naive_n,
+                        rac_calls=int(naive["rac_calls"] * scale))
+    # the lower bound: one listing plus every termination's latency, `concurrency` at a time
+    with make(10) as fleet:
+        server = fleet.data["servers"][0]
+        list_s = timed([RAC, "session", "list"] + fleet.auth(server) + ["127.0.0.1:%d" % server["port"]])
+        empty = playbook(fleet, os.path.join(HERE, "playbooks", "empty.yml"))
+    bound = list_s + sessions * args.latency_ms / 1000.0 / 8
+    results["bulk"] = {"sessions": sessions, "module": module, "shell_sequential": sequential,
+                       "shell_parallel": parallel, "naive_ansible": naive_scaled, "lower_bound_s": bound,
+                       "ansible_playbook_start_s": empty}
+    label = "end %d sessions, one server" % sessions
+    naive_note = "" if args.naive_full else " (measured on %d, x%.0f)" % (naive_n, scale)
+    for name, result in (("naive Ansible" + naive_note, naive_scaled), ("shell, sequential", sequential),
+                         ("shell, xargs -P 8", parallel), ("onec.cluster.session", module)):
+        rows.append((label, name, result["median_s"], result["rac_calls"], module["median_s"] / result["median_s"]))
+    rows.append((label, "lower bound: list + N x latency / 8", bound, None, module["median_s"] / bound))
+    rows.append((label, "  (ansible-playbook start, no task)", empty, None, None))
+
+
+def bench_concurrency(args, rows, results):
+    """The module at several concurrency levels: where the default (8) comes from."""
+    results["concurrency"] = {}
+    make = lambda: Fleet(1, args.sessions, args.latency_ms)  # noqa: E731
+    for level in (1, 4, 8, 16, 32):
+        result = measure(args.runs, make, lambda f, n=level: playbook(
+            f, os.path.join(HERE, "playbooks", "module_terminate.yml"), "-e", "benchmark_concurrency=%d" % n),
+            all_gone)
+        results["concurrency"][level] = result
+        rows.append(("concurrency, %d sessions, one server" % args.sessions, "onec.cluster.session, concurrency %d"
+                     % level, result["median_s"], result["rac_calls"], None))
+
+
+def bench_fleet(args, rows, results):
+    results["fleet"] = {}
+    for servers in args.fleet_sizes:
+        make = lambda n=servers: Fleet(n, 100, args.latency_ms, infobases=3)  # noqa: E731
+        role = measure(args.runs, make, lambda f: playbook(
+            f, os.path.join(ROOT, "playbooks", "emergency_disconnect.yml"), "-f", str(max(5, servers))), all_gone)
+        parallel = measure(args.runs, make, lambda f: timed(None, shell_script=shell_terminate(f, True)), all_gone)
+        results["fleet"][servers] = {"emergency_disconnect": role, "shell_parallel": parallel}
+        label = "emergency disconnect, %d servers x 100" % servers
+        rows.append((label, "shell, xargs -P 8 per server", parallel["median_s"], parallel["rac_calls"], None))
+        rows.append((label, "onec.cluster.emergency_disconnect", role["median_s"], role["rac_calls"],
+                     role["median_s"] / parallel["median_s"]))
+
+
+def bench_info(args, rows, results):
+    count = args.info_sessions
+    with Fleet(1, count, args.latency_ms) as fleet:
+        server = fleet.data["servers"][0]
+        module_args = {"ANSIBLE_MODULE_ARGS": {"ras_host": "127.0.0.1", "ras_port": server["port"], "rac_path": RAC,
+                                               "cluster_user": server["cluster_user"],
+                                               "cluster_password": server["cluster_password"]}}
+        args_file = os.path.join(fleet.dir, "args.json")
+        with open(args_file, "w") as handle:
+            json.dump(module_args, handle)
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".build", "collections"))
+        module_path = os.path.join(ROOT, "plugins", "modules", "session_info.py")
+        times = [timed([sys.executable, module_path, args_file], env=env) for _ in range(args.runs)]
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+        task = playbook(fleet, os.path.join(HERE, "playbooks", "session_info.yml"))
+        empty = playbook(fleet, os.path.join(HERE, "playbooks", "empty.yml"))
+    # the parser alone, on rac's real layout
+    records = [dict((k.replace("_", "-"), v) for k, v in s.items())
+               for s in simctl.make_server_state(0, 5, 1000, seed=3)["clusters"][0]["sessions"]]
+    text = rac_format.render("session", records * (args.parse_sessions // 1000), "8.3.21")
+    start = time.perf_counter()
+    parsed = parse_records(text, uniform=True)
+    parse_s = time.perf_counter() - start
+    per_second = len(parsed) / parse_s
+    results["info"] = {"sessions": count, "module_median_s": statistics.median(times), "module_runs_s": times,
+                       "module_peak_rss_mb": peak_mb, "task_in_playbook_s": task - empty,
+                       "parser_sessions_per_s": per_second, "parser_sessions": len(parsed)}
+    label = "session_info, %d sessions" % count
+    rows.append((label, "module process (target < 2 s)", statistics.median(times), 3, None))
+    rows.append((label, "task in a playbook, start-up excluded", task - empty, None, None))
+    rows.append((label, "module peak memory, MB (target < 150)", peak_mb, None, None))
+    rows.append(("parser alone", "%d sessions: %.0f sessions/s (target > 50,000)" % (len(parsed), per_second),
+                 parse_s, None, None))
+
+
+def bench_window(args, rows, results):
+    def make():
+        return Fleet(3, 60, args.latency_ms, infobases=10)
+
+    window = measure(args.runs, make, lambda f: playbook(
+        f, os.path.join(ROOT, "playbooks", "maintenance_window.yml"), "-e",
+        json.dumps({"maintenance_window_infobases": "all", "maintenance_window_grace": 0})))
+    per_infobase = window["rac_calls"] / 30.0
+    results["window"] = dict(window, infobases=30, rac_calls_per_infobase=per_infobase)
+    rows.append(("maintenance_window, 10 infobases x 3 servers, grace 0", "onec.cluster.maintenance_window",
+                 window["median_s"], window["rac_calls"], None))
+    rows.append(("", "rac calls per infobase", per_infobase, None, None))
+
+
+def print_table(rows):
+    print("\n%-44s %-52s %10s %9s %8s" % ("scenario", "contender", "median s", "rac calls", "ratio"))
+    print("-" * 127)
+    for scenario, name, seconds, calls, ratio in rows:
+        print("%-44s %-52s %10.2f %9s %8s" % (scenario, name, seconds, "" if calls is None else calls,
+                                              "" if ratio is None else "%.3f" % ratio))
+    print("ratio: the collection's time divided by the contender's (below 1: the collection is faster).")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--naive-sessions", type=int, default=200,
+                        help="naive Ansible is measured on this many sessions and scaled (it is linear per item)")
+    parser.add_argument("--naive-full", action="store_true", help="measure naive Ansible on all sessions")
+    parser.add_argument("--fleet-sizes", type=lambda s: [int(x) for x in s.split(",")], default=[5, 10, 20])
+    parser.add_argument("--info-sessions", type=int, default=10000)
+    parser.add_argument("--parse-sessions", type=int, default=50000)
+    parser.add_argument("--only", default="bulk,concurrency,fleet,info,window")
+    args = parser.parse_args(argv)
+    rows, results = [], {}
+    for name in args.only.split(","):
+        print("running %s ..." % name, file=sys.stderr)
+        globals()["bench_" + name](args, rows, results)
+    print_table(rows)
+    start = time.perf_counter()
+    _ = [i * 2 for i in range(10000000)]
+    reference = time.perf_counter() - start  # how fast plain Python loops run on this machine
+    results["meta"] = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "cores": os.cpu_count(),
+                       "python_10M_listcomp_s": reference,
+                       "python": platform.python_version(), "machine": platform.machine(),
+                       "command": " ".join(["scripts/benchmark.sh"] + (argv if argv is not None else sys.argv[1:])),
+                       "latency_ms": args.latency_ms, "runs": args.runs}
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    with open(os.path.join(HERE, "results", "latest.json"), "w") as handle:
+        json.dump(results, handle, indent=1, default=str)
+    print("written: benchmarks/results/latest.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
