@@ -75,8 +75,8 @@ def timed(command, env=None, shell_script=None):
         proc = subprocess.run(command, capture_output=True, env=env, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
-        raise RuntimeError("%s failed:\n%s%s" % (command or "shell", proc.stdout.decode()[-3000:],
-                                                  proc.stderr.decode()[-3000:]))
+        output = proc.stdout.decode()[-3000:] + proc.stderr.decode()[-3000:]
+        raise RuntimeError("%s failed:\n%s" % (command or "shell", output))
     return elapsed
 
 
@@ -102,7 +102,7 @@ def shell_terminate(fleet, parallel):
 def measure(runs, make_fleet, action, check=None):
     """Median seconds and rac calls of `action(fleet)` over `runs` fresh fleets."""
     times, calls = [], []
-    for _ in range(runs):
+    for run in range(runs):  # pylint: disable=unused-variable
         with make_fleet() as fleet:
             times.append(action(fleet))
             calls.append(fleet.calls())
@@ -119,7 +119,10 @@ def all_gone(fleet):
 
 def bench_bulk(args, rows, results):
     sessions = args.sessions
-    make = lambda n=sessions: Fleet(1, n, args.latency_ms)  # noqa: E731
+
+    def make(n=sessions):
+        return Fleet(1, n, args.latency_ms)
+
     module = measure(args.runs, make, lambda f: playbook(f, os.path.join(HERE, "playbooks", "module_terminate.yml")),
                      all_gone)
     sequential = measure(args.runs, make, lambda f: timed(None, shell_script=shell_terminate(f, False)), all_gone)
@@ -151,7 +154,10 @@ def bench_bulk(args, rows, results):
 def bench_concurrency(args, rows, results):
     """The module at several concurrency levels: where the default (8) comes from."""
     results["concurrency"] = {}
-    make = lambda: Fleet(1, args.sessions, args.latency_ms)  # noqa: E731
+
+    def make():
+        return Fleet(1, args.sessions, args.latency_ms)
+
     for level in (1, 4, 8, 16, 32):
         result = measure(args.runs, make, lambda f, n=level: playbook(
             f, os.path.join(HERE, "playbooks", "module_terminate.yml"), "-e", "benchmark_concurrency=%d" % n),
@@ -164,7 +170,9 @@ def bench_concurrency(args, rows, results):
 def bench_fleet(args, rows, results):
     results["fleet"] = {}
     for servers in args.fleet_sizes:
-        make = lambda n=servers: Fleet(n, 100, args.latency_ms, infobases=3)  # noqa: E731
+        def make(n=servers):
+            return Fleet(n, 100, args.latency_ms, infobases=3)
+
         role = measure(args.runs, make, lambda f: playbook(
             f, os.path.join(ROOT, "playbooks", "emergency_disconnect.yml"), "-f", str(max(5, servers))), all_gone)
         parallel = measure(args.runs, make, lambda f: timed(None, shell_script=shell_terminate(f, True)), all_gone)
@@ -187,13 +195,12 @@ def bench_info(args, rows, results):
             json.dump(module_args, handle)
         env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".build", "collections"))
         module_path = os.path.join(ROOT, "plugins", "modules", "session_info.py")
-        times = [timed([sys.executable, module_path, args_file], env=env) for _ in range(args.runs)]
+        times = [timed([sys.executable, module_path, args_file], env=env) for attempt in range(args.runs)]
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
         task = playbook(fleet, os.path.join(HERE, "playbooks", "session_info.yml"))
         empty = playbook(fleet, os.path.join(HERE, "playbooks", "empty.yml"))
     # the parser alone, on rac's real layout
-    records = [dict((k.replace("_", "-"), v) for k, v in s.items())
-               for s in simctl.make_server_state(0, 5, 1000, seed=3)["clusters"][0]["sessions"]]
+    records = simctl.make_server_state(0, 5, 1000, seed=3)["clusters"][0]["sessions"]
     text = rac_format.render("session", records * (args.parse_sessions // 1000), "8.3.21")
     start = time.perf_counter()
     parsed = parse_records(text, uniform=True)
@@ -227,7 +234,7 @@ def bench_window(args, rows, results):
 def print_table(rows):
     print("\n%-44s %-52s %10s %9s %8s" % ("scenario", "contender", "median s", "rac calls", "ratio"))
     print("-" * 127)
-    for scenario, name, seconds, calls, ratio in rows:
+    for scenario, name, seconds, calls, ratio in rows:  # pylint: disable=unused-variable
         print("%-44s %-52s %10.2f %9s %8s" % (scenario, name, seconds, "" if calls is None else calls,
                                               "" if ratio is None else "%.3f" % ratio))
     print("ratio: the collection's time divided by the contender's (below 1: the collection is faster).")
@@ -252,7 +259,7 @@ def main(argv=None):
         globals()["bench_" + name](args, rows, results)
     print_table(rows)
     start = time.perf_counter()
-    _ = [i * 2 for i in range(10000000)]
+    [i * 2 for i in range(10000000)]  # pylint: disable=expression-not-assigned
     reference = time.perf_counter() - start  # how fast plain Python loops run on this machine
     results["meta"] = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "cores": os.cpu_count(),
                        "python_10M_listcomp_s": reference,

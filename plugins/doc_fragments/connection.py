@@ -55,6 +55,13 @@ options:
       - Seconds one rac call may take before it is stopped and reported.
     type: int
     default: 30
+  retries:
+    description:
+      - How many times a rac call that failed for a passing reason (ras unreachable, connection reset, timeout, ras
+        cut off from the cluster) is repeated, after 0.5 s, then 1 s, 2 s... Failures that would fail again
+        (credentials, unknown names, bad arguments) are never repeated.
+    type: int
+    default: 2
 notes:
   - "All modules of this collection belong to the action group C(onec.cluster.rac), so the options above can be set
     once per play with C(module_defaults: {group/onec.cluster.rac: {...}})."

@@ -50,9 +50,9 @@ def lock_state(info):
 
 class RacClient:
     def __init__(self, rac, host="localhost", port=1545, timeout=30, cluster_user=None, cluster_password=None,
-                 infobase_user=None, infobase_password=None, runner=None):
+                 infobase_user=None, infobase_password=None, runner=None, retries=2):
         self.address = "%s:%s" % (host, port)
-        self.runner = runner or RacRunner(rac, self.address, timeout)
+        self.runner = runner or RacRunner(rac, self.address, timeout, retries=retries)
         self.cluster_credentials = {"cluster_user": cluster_user, "cluster_password": cluster_password}
         self.infobase_credentials = {"infobase_user": infobase_user, "infobase_password": infobase_password}
         self.cluster_uuid = None

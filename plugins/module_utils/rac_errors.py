@@ -101,6 +101,11 @@ class SessionNotFoundError(RacError):
     hint = "The session has ended or never existed"
 
 
+class DataChangedError(RacError):
+    summary = "the infobase was changed by someone else at the same time"
+    hint = "Read it again and repeat the change"
+
+
 class RacArgumentError(RacError):
     summary = "rac rejected its command line"
     hint = "This is a bug or a rac version this collection does not know; please report it with the rac version"
@@ -133,7 +138,11 @@ _PATTERNS = [
     (r"Ошибка разбора параметра|Error parsing option", RacArgumentError),
     (r"Ошибка соединения с сервером|Connection refused|Попытка установить соединение была безуспешной"
      r"|No route to host|Name or service not known|Temporary failure in name resolution|Network is unreachable"
-     r"|server connection error", RasUnreachableError),
+     r"|Connection reset by peer|server connection error", RasUnreachableError),
+    # UNVERIFIED: no capture shows rac's text for an update that lost a race with another change (8.5.4 has
+    # --data-version for optimistic locking); these are the platform's usual words for it.
+    (r"изменены другим пользователем|изменен другим пользователем|changed by another user|data-version",
+     DataChangedError),
     # ras is up, its link to ragent/rphost is not: " server_addr=tcp://host:1560 descr=... file=...DataExchange..."
     (r"server_addr=tcp://\S+ descr=", RasBackendError),
 ]

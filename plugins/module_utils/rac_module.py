@@ -24,6 +24,7 @@ def connection_argument_spec():
         infobase_user=dict(type="str"),
         infobase_password=dict(type="str", no_log=True),
         timeout=dict(type="int", default=30),
+        retries=dict(type="int", default=2),
     )
 
 
@@ -44,6 +45,7 @@ def client_from_params(params):
         cluster_password=params.get("cluster_password"),
         infobase_user=params.get("infobase_user"),
         infobase_password=params.get("infobase_password"),
+        retries=max(0, params.get("retries", 2)),
     )
     return client
 

@@ -19,16 +19,23 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import glob
 import os
 import re
 import subprocess
+import time
 
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import (
+    ModuleInputError,
+    RacError,
     RacNotFoundError,
     RacTimeoutError,
     error_from_run,
 )
+
+# Linux refuses a single argument longer than this (MAX_ARG_STRLEN); rac's own limit is not known.
+MAX_ARGUMENT = 131072 - 1
 
 # Options whose values are secrets: masked wherever a command is shown.
 SECRET_OPTIONS = frozenset(["--cluster-pwd", "--infobase-pwd", "--permission-code", "--db-pwd", "--agent-pwd"])
@@ -141,14 +148,34 @@ def decode(data):
         return data.decode("cp866", errors="replace")
 
 
-class RacRunner:
-    """Runs one rac command against one ras address; raises typed errors."""
+def check_arguments(args):
+    """What an argument list cannot carry fails here, naming the option, before rac runs."""
+    for arg in args:
+        option = arg.partition("=")[0]
+        if "\x00" in arg:
+            raise ModuleInputError("%s contains a NUL character, which no program can receive on its command line"
+                                   % option)
+        if len(arg.encode("utf-8")) > MAX_ARGUMENT:
+            raise ModuleInputError("%s is %d bytes long; a command-line argument can be at most %d"
+                                   % (option, len(arg.encode("utf-8")), MAX_ARGUMENT))
 
-    def __init__(self, rac, address, timeout=30):
+
+class RacRunner:
+    """Runs one rac command against one ras address; raises typed errors.
+
+    Transient failures (ras unreachable, a timeout, ras losing its link to the
+    cluster) are retried ``retries`` times with a growing pause; permanent ones
+    (credentials, not found, bad argument) never are.
+    """
+
+    def __init__(self, rac, address, timeout=30, retries=2, backoff=0.5):
         self.rac = rac
         self.address = address
         self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
         self.calls = 0
+        self.retried = 0
         self._env = rac_environment()
 
     def argv(self, args):
@@ -156,6 +183,21 @@ class RacRunner:
 
     def run(self, args):
         argv = self.argv(args)
+        check_arguments(argv)
+        attempt = 0
+        while True:
+            try:
+                return self._run_once(argv)
+            except RacError as exc:
+                if not exc.transient or attempt >= self.retries:
+                    if attempt:
+                        exc.detail += " (after %d retries)" % attempt
+                    raise
+            attempt += 1
+            self.retried += 1
+            time.sleep(self.backoff * (2 ** (attempt - 1)))
+
+    def _run_once(self, argv):
         self.calls += 1
         try:
             proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -163,6 +205,8 @@ class RacRunner:
         except subprocess.TimeoutExpired:
             raise RacTimeoutError("no answer after %s s" % self.timeout, command=mask_args(argv))
         except OSError as exc:
+            if exc.errno == errno.E2BIG:
+                raise ModuleInputError("the rac command line is too long for this system", command=mask_args(argv))
             raise RacNotFoundError("cannot run %s: %s" % (self.rac, exc.strerror), command=mask_args(argv))
         stdout = decode(proc.stdout)
         if proc.returncode != 0:

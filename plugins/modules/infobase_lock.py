@@ -20,8 +20,11 @@ description:
     before O(denied_from) and leave by themselves when it comes; end the rest with M(onec.cluster.session).
   - Returns the lock before (RV(previous)) and after (RV(lock)), keyed by infobase name, so a workflow can later put
     back exactly what an administrator had set, with O(state=restored).
+  - When rac answers that the infobase was changed by someone else meanwhile, reads it again and repeats the change
+    once, from the fresh state; it never writes lock fields read before the other change.
 extends_documentation_fragment:
   - onec.cluster.connection
+  - onec.cluster.audit
 options:
   infobase:
     description:
@@ -181,8 +184,9 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import DEFAULT_AUDIT_LOG, append
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import lock_state
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import DataChangedError, ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
     desired_absent,
     desired_present,
@@ -225,11 +229,21 @@ def converge(module):
         name = infobase["name"]
         current = lock_state(client.infobase_info(infobase["infobase"], name))
         change = differences(current, desired)
+        if change and not module.check_mode:
+            try:
+                client.infobase_update(infobase["infobase"], name, **change)
+            except DataChangedError:
+                # Someone changed it meanwhile: start again from what is there now, once.
+                current = lock_state(client.infobase_info(infobase["infobase"], name))
+                change = differences(current, desired)
+                if change:
+                    client.infobase_update(infobase["infobase"], name, **change)
+            if change:
+                append(params["audit_log"], "lock_" + params["state"], client.address, client.cluster_label,
+                       infobase=name, before=shown(current), after=shown(dict(current, **change)))
         target = dict(current, **change)
         if change:
             changed_names.append(name)
-            if not module.check_mode:
-                client.infobase_update(infobase["infobase"], name, **change)
         previous[name] = shown(current, show_code)
         after[name] = shown(target, show_code)
         diff_before[name] = diff_view(current)
@@ -254,6 +268,7 @@ def main():
             scheduled_jobs_deny=dict(type="bool"),
             restore=dict(type="dict"),
             show_permission_code=dict(type="bool", default=False),
+            audit_log=dict(type="path", default=DEFAULT_AUDIT_LOG),
         ),
         supports_check_mode=True,
     )

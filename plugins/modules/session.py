@@ -25,6 +25,7 @@ description:
     with a start time a few minutes ahead (M(onec.cluster.infobase_lock)), wait, then end what is left.
 extends_documentation_fragment:
   - onec.cluster.connection
+  - onec.cluster.audit
 options:
   state:
     description:
@@ -208,6 +209,7 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import DEFAULT_AUDIT_LOG, append
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
@@ -256,6 +258,10 @@ def end_sessions(module):
         terminated, already_gone, failed = [summary(s) for s in selected], [], []
     else:
         terminated, already_gone, failed = terminate_all(client, selected, params["error_message"], params["concurrency"])
+        if terminated or failed:
+            append(params["audit_log"], "end_sessions", client.address, client.cluster_label,
+                   message=params["error_message"] or "", ended=terminated, already_gone=len(already_gone),
+                   failed=failed)
     ended = set(s["session"] for s in terminated)
     result.update(
         changed=bool(terminated), terminated=terminated, already_gone=already_gone, failures=failed,
@@ -291,6 +297,7 @@ def main():
             exclude_app_ids=dict(type="list", elements="str"),
             max_sessions=dict(type="int"),
             concurrency=dict(type="int", default=8),
+            audit_log=dict(type="path", default=DEFAULT_AUDIT_LOG),
         ),
         required_by={"session_id": "infobase"},
         supports_check_mode=True,

@@ -32,7 +32,8 @@ def tool(name):
 
 
 class PlaybookRun:
-    def __init__(self, proc, results_dir):
+    def __init__(self, proc, results_dir, home=None):
+        self.home = home
         self.rc = proc.returncode
         self.output = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
         self.results_dir = results_dir
@@ -53,8 +54,15 @@ def playbook(tmp_path):
         extra_vars.setdefault("results_dir", str(results_dir))
         if not what.endswith(".yml"):
             extra_vars["target"] = what
-        command = [tool("ansible-playbook"), "-i", fleet.inventory, path, "-e", json.dumps(extra_vars)] + list(args)
-        proc = subprocess.run(command, capture_output=True, env=ansible_env(), cwd=ROOT, check=False, timeout=900)
-        return PlaybookRun(proc, str(results_dir))
+        # extra vars in a file, as an operator would pass long texts (the command line has a size limit)
+        vars_file = tmp_path / ("extra-vars-%d.json" % len(os.listdir(tmp_path)))
+        vars_file.write_text(json.dumps(extra_vars))
+        command = [tool("ansible-playbook"), "-i", fleet.inventory, path, "-e", "@%s" % vars_file] + list(args)
+        # a home of its own: state files and the audit log (under ~/.ansible/onec_cluster) stay with this test
+        home = tmp_path / "home"
+        home.mkdir(exist_ok=True)
+        proc = subprocess.run(command, capture_output=True, env=ansible_env(HOME=str(home)), cwd=ROOT, check=False,
+                              timeout=900)
+        return PlaybookRun(proc, str(results_dir), str(home))
 
     return run

@@ -83,6 +83,9 @@ def test_failing_maintenance_leaves_a_known_state(make_fleet, playbook, keep_loc
             assert lock_of(after, name) == lock_of(before, name)
     expected = "(sessions locked, scheduled jobs locked)" if keep_locked else "(open)"
     assert "%s %s" % (names[0], expected) in run.output.replace("\n", " ").replace("  ", " ")
+    # the state file stays while the infobases are kept locked (for playbooks/unlock.yml), not once restored
+    state_file = os.path.join(run.home, ".ansible", "onec_cluster", "maintenance_window", "srv1c-01.json")
+    assert os.path.exists(state_file) == keep_locked
 
 
 def test_window_in_check_mode_changes_nothing(make_fleet, playbook):

@@ -44,6 +44,8 @@ E_CLUSTER_NOT_FOUND = "Кластер с указанным идентифика
 E_INFOBASE_NOT_FOUND = "Информационная база с указанным идентификатором не найдена\n"
 E_SESSION_NOT_FOUND = "Сеанс с указанным идентификатором не найден\n"
 E_INFOBASE_RIGHTS = "Недостаточно прав пользователя на информационную базу %s\n"
+# UNVERIFIED: no capture shows the text for an update that lost a race with another change.
+E_DATA_CHANGED = "Ошибка операции администрирования\nДанные были изменены другим пользователем\n"
 
 # Session kinds that never leave because of a lock (no standard-subsystems client behind them).
 NEVER_LEAVE_APPS = {"COMConnection", "BackgroundJob", "RAS", "WSConnection", "SrvrConsole"}
@@ -82,7 +84,17 @@ class Simulator:
         # Faults a test switches on (control "set"):
         #   vanish_after_list: N  -> right after the next `session list`, N listed sessions end by themselves
         #   fail_session: {uuid: stderr} -> `session terminate` of that session fails with that text
+        #   die_after_calls: N -> ras goes away (the process exits) after answering N more rac calls
+        #   hang: {"command": "session list", "seconds": S, "times": K} -> those calls answer S seconds late
+        #   reset_every: N -> every N-th rac call gets its connection closed without an answer (a request is reset
+        #                     once at most: its retry goes through)
+        #   garbage: {"command": "...", "stdout": "...", "times": K} -> answer that text with exit code 0
+        #   truncate: {"command": "...", "bytes": N, "times": K} -> answer only the first N bytes, exit code 0
+        #   conflict: {infobase name: times} -> `infobase update` fails as if another administrator changed the
+        #             infobase meanwhile (and changes its descr); UNVERIFIED text, see E_DATA_CHANGED
         self.faults = {}
+        self.rac_calls = 0
+        self.reset_requests = set()
         for cluster in self.clusters:
             cluster.setdefault("admins", {})
             for infobase in cluster["infobases"]:
@@ -153,6 +165,17 @@ class Simulator:
         return rac_format.render(kind, records, self.version)
 
     # -- commands -------------------------------------------------------------
+    def take_fault(self, kind, command):
+        """The fault of this kind for this command, used up once (None when there is none)."""
+        with self.lock:
+            fault = self.faults.get(kind)
+            if not fault or fault.get("command", command) != command:
+                return None
+            fault["times"] = fault.get("times", 1) - 1
+            if fault["times"] <= 0:
+                del self.faults[kind]
+            return fault
+
     def handle(self, mode, words, options):
         """-> (stdout, stderr, rc)"""
         name = " ".join([mode] + words)
@@ -162,9 +185,16 @@ class Simulator:
             return "", "rac simulator: '%s' is not simulated\n" % name, 255
         try:
             with self.lock:
-                return handler(options) or "", "", 0
+                stdout = handler(options) or ""
         except RacFailure as failure:
             return "", failure.stderr, 255
+        garbage = self.take_fault("garbage", name)
+        if garbage:
+            return garbage["stdout"], "", 0
+        truncate = self.take_fault("truncate", name)
+        if truncate:
+            return stdout.encode("utf-8")[:truncate["bytes"]].decode("utf-8", "ignore"), "", 0
+        return stdout, "", 0
 
     def cmd_agent_version(self, options):
         return rac_format.FULL_VERSIONS[self.version] + "\n"
@@ -204,6 +234,12 @@ class Simulator:
         infobase = self.infobase(cluster, options)
         # INFERRED: update needs the same infobase rights as info (not captured).
         self.check_infobase_admin(infobase, options)
+        conflicts = self.faults.get("conflict", {})
+        if conflicts.get(infobase["name"], 0) > 0:
+            conflicts[infobase["name"]] -= 1
+            infobase["descr"] = "changed by another administrator"
+            infobase["denied-parameter"] = "set meanwhile by another administrator"
+            raise RacFailure(E_DATA_CHANGED)
         was_in_force = self.lock_in_force(infobase, now())
         for key, value in options.items():
             if key in ("cluster", "cluster-user", "cluster-pwd", "infobase", "infobase-user", "infobase-pwd",
@@ -282,7 +318,10 @@ class Simulator:
             if what == "set":
                 if "latency" in request:
                     self.latency = float(request["latency"])
-                self.faults.update(request.get("faults", {}))
+                faults = dict(request.get("faults", {}))
+                if "die_after_calls" in faults:  # counted from now
+                    faults["die_after_calls"] += self.rac_calls
+                self.faults.update(faults)
                 return {}
             if what == "state":
                 moment = now()
@@ -321,10 +360,28 @@ class Handler(socketserver.StreamRequestHandler):
         sim = self.server.sim
         if first == b"M":
             request = marshal.loads(self.rfile.read())
+            name = " ".join([request["mode"]] + request["command"])
+            with sim.lock:
+                sim.rac_calls += 1
+                number = sim.rac_calls
+                reset_every = sim.faults.get("reset_every")
+                die_after = sim.faults.get("die_after_calls")
+            key = marshal.dumps(request)
+            if reset_every and number % reset_every == 0 and key not in sim.reset_requests:
+                sim.reset_requests.add(key)  # a reset is a passing event: the same request is not reset twice
+                sim.count("(connection reset)")
+                return  # closed without an answer
+            hang = sim.take_fault("hang", name)
+            if hang:
+                sim.count("(hang) " + name)  # counted now: the caller may give up before this call ends
+                time.sleep(hang["seconds"])
             if sim.latency:
                 time.sleep(sim.latency)  # outside the state lock: calls overlap, as on a real ras
             stdout, stderr, rc = sim.handle(request["mode"], request["command"], request["options"])
             self.wfile.write(marshal.dumps({"stdout": stdout, "stderr": stderr, "rc": rc}))
+            if die_after and number >= die_after:
+                self.wfile.flush()
+                os._exit(0)  # ras goes away: the next calls find nothing listening
             return
         request = json.loads((first + self.rfile.readline()).decode("utf-8"))
         answer = sim.control(request)

@@ -104,3 +104,68 @@ def test_newest_installed_rac_is_chosen(monkeypatch, tmp_path):
     monkeypatch.setattr("ansible_collections.onec.cluster.plugins.module_utils.rac_runner.RAC_GLOBS",
                         (str(tmp_path / "opt" / "*" / "rac"),))
     assert find_rac(search_path="").endswith("8.3.21.1895/rac")
+
+
+def counting_rac(tmp_path, fail_times, stderr):
+    """A rac that fails `fail_times` times with `stderr`, then prints 'ok'; counts its runs in a file."""
+    counter = tmp_path / "runs"
+    counter.write_text("0")
+    return fake_rac(tmp_path, (
+        "p = %r\n"
+        "n = int(open(p).read()) + 1\n"
+        "open(p, 'w').write(str(n))\n"
+        "if n <= %d:\n"
+        "    sys.stderr.write(%r)\n"
+        "    sys.exit(255)\n"
+        "sys.stdout.write('ok')\n") % (str(counter), fail_times, stderr)), counter
+
+
+@pytest.mark.parametrize("stderr", ["Ошибка соединения с сервером\nConnection refused\n",
+                                    "Ошибка соединения с сервером\nConnection reset by peer\n",
+                                    " server_addr=tcp://srv:1560 descr=recv returns zero, disconnected line=1644 "
+                                    "file=src/rtrsrvc/src/DataExchangeTcpClientImpl.cpp\n"])
+def test_transient_failures_are_retried(tmp_path, stderr):
+    rac, counter = counting_rac(tmp_path, 2, stderr)
+    runner = RacRunner(rac, "h:1", retries=2, backoff=0.01)
+    assert runner.run(["cluster", "list"]) == "ok"
+    assert counter.read_text() == "3" and runner.calls == 3 and runner.retried == 2
+
+
+def test_transient_failures_give_up_after_the_retries(tmp_path):
+    rac, counter = counting_rac(tmp_path, 5, "Ошибка соединения с сервером\nConnection refused\n")
+    with pytest.raises(E.RasUnreachableError) as info:
+        RacRunner(rac, "h:1", retries=2, backoff=0.01).run(["cluster", "list"])
+    assert counter.read_text() == "3"
+    assert "after 2 retries" in info.value.describe()
+
+
+@pytest.mark.parametrize("stderr, error", [
+    ("Ошибка операции администрирования\nАдминистратор кластера не аутентифицирован\n", E.ClusterAuthError),
+    ("Сеанс с указанным идентификатором не найден\n", E.SessionNotFoundError),
+    ("Error parsing option: --bogus\n", E.RacArgumentError),
+])
+def test_permanent_failures_are_not_retried(tmp_path, stderr, error):
+    rac, counter = counting_rac(tmp_path, 5, stderr)
+    with pytest.raises(error):
+        RacRunner(rac, "h:1", retries=2, backoff=0.01).run(["cluster", "list"])
+    assert counter.read_text() == "1"
+
+
+def test_timeouts_are_retried(tmp_path):
+    rac = fake_rac(tmp_path, "import time; time.sleep(5)\n")
+    runner = RacRunner(rac, "h", timeout=0.2, retries=1, backoff=0.01)
+    with pytest.raises(E.RacTimeoutError):
+        runner.run([])
+    assert runner.calls == 2
+
+
+def test_nul_and_oversized_arguments_fail_before_rac_runs(tmp_path):
+    rac, counter = counting_rac(tmp_path, 0, "")
+    runner = RacRunner(rac, "h:1")
+    with pytest.raises(E.ModuleInputError) as info:
+        runner.run(build_args(["session", "terminate"], {"error_message": "bye\x00now"}))
+    assert "--error-message contains a NUL character" in info.value.describe()
+    with pytest.raises(E.ModuleInputError) as info:
+        runner.run(build_args(["session", "terminate"], {"error_message": "я" * 70000}))
+    assert "--error-message is 140016 bytes long" in info.value.describe()  # the whole --error-message=... argument
+    assert counter.read_text() == "0" and runner.calls == 0

@@ -1,0 +1,23 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # The audit log of the modules that change something.
+    DOCUMENTATION = r"""
+options:
+  audit_log:
+    description:
+      - "File to which every change this task makes is appended as one JSON line (time, operator, ras, cluster, action,
+        and the infobases or the sessions ended with their user and client type), on the host that runs the module,
+        that is the controller when the task is delegated to localhost."
+      - Permission codes and passwords are never written to it.
+      - An empty string turns the log off.
+    type: path
+    default: ~/.ansible/onec_cluster/audit.jsonl
+"""

@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The audit log: one JSON line per ending of sessions or change of a lock, appended on the host that runs rac.
+
+Never holds a secret: lock states are written without the permission code (only whether one is set).
+Lines are appended under an exclusive lock, so concurrent tasks (one per server) do not interleave.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import fcntl
+import getpass
+import json
+import os
+
+DEFAULT_AUDIT_LOG = "~/.ansible/onec_cluster/audit.jsonl"
+
+
+def operator():
+    """Who ran it: the sudo caller if any, else the account."""
+    for name in ("SUDO_USER", "LOGNAME", "USER"):
+        if os.environ.get(name):
+            return os.environ[name]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def append(path, action, ras, cluster, **details):
+    """Append one record to the audit log at path ('' or None: no log)."""
+    if not path:
+        return None
+    path = os.path.expanduser(path)
+    folder = os.path.dirname(path)
+    if folder and not os.path.isdir(folder):
+        os.makedirs(folder, 0o700)
+    record = {
+        "time": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "operator": operator(),
+        "ras": ras,
+        "cluster": cluster,
+        "action": action,
+    }
+    record.update(details)
+    line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, line.encode("utf-8"))
+    finally:
+        os.close(fd)
+    return path
