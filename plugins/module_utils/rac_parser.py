@@ -17,9 +17,11 @@ What real rac prints (docs/rac_contract.md, tests/samples/):
 
 Typing is per field where the field is known, so a user called ``123`` stays
 a string; unknown fields are typed by their look. Dates stay ISO strings.
-Whether rac escapes quotes or newlines inside quoted values is not known; a
-quoted value that does not close on its line is read on until a line that
-ends with a quote (our own lock messages may contain newlines).
+Quoting is per field too: only the fields rac quotes lose their outer quotes,
+so a user literally named ``"Boss"`` keeps them. Whether rac escapes quotes or
+newlines inside quoted values is not known; a value of a quoted field that
+does not close on its line is read on until a line that ends with a quote (our
+own lock messages may contain newlines). Other fields never span lines.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,18 +37,29 @@ NULL_UUID = "00000000-0000-0000-0000-000000000000"
 
 _BOOL_WORDS = {"yes": True, "no": False, "on": True, "off": False}
 
-# Never typed, whatever they look like (names, hosts, free text, enums).
-STRING_KEYS = frozenset("""
-name descr user-name host app-id locale db-server db-name db-user dbms
-denied-message denied-parameter permission-code current-service-name
-db-proc-info data-separation security-profile-name
-safe-mode-security-profile-name external-session-manager-connection-string
+# Strings that rac wraps in double quotes when non-empty (contract 2.6). `name`
+# is quoted for a cluster and bare for an infobase: one outer pair is removed.
+# The last line's fields are UNVERIFIED (no capture of a non-empty value); they
+# are treated as quoted, which only matters if a value both starts and ends
+# with a quote.
+QUOTED_KEYS = frozenset("""
+name descr denied-message denied-parameter permission-code application
 series full-name rmngr-address short-presentation full-presentation
-license-type os-user auth restart-schedule agent-host port-range
-service-principal-name application using dedicate-managers
+service-principal-name restart-schedule
+current-service-name db-proc-info data-separation security-profile-name
+safe-mode-security-profile-name external-session-manager-connection-string
+""".split())
+
+# Strings rac never quotes, even with spaces or Cyrillic: kept exactly as printed.
+RAW_KEYS = frozenset("""
+user-name host app-id locale db-server db-name db-user dbms
+license-type os-user auth agent-host port-range using dedicate-managers
 load-balancing-mode license-distribution use started-at last-active-at
 connected-at db-proc-took-at denied-from denied-to
 """.split())
+
+# Never typed, whatever they look like (names, hosts, free text, enums).
+STRING_KEYS = QUOTED_KEYS | RAW_KEYS
 
 # yes/no and on/off fields. Unknown ones are recognised by their value too.
 BOOL_KEYS = frozenset("""
@@ -77,6 +90,10 @@ def unquote(value):
 
 def _as_string(value):
     return unquote(value)
+
+
+def _as_raw(value):
+    return value
 
 
 def _as_list(value):
@@ -112,8 +129,10 @@ def _converter(key):
     """(snake key, value converter) for a rac key, cached: the parser's hot path."""
     found = _CONVERTERS.get(key)
     if found is None:
-        if key in STRING_KEYS:
+        if key in QUOTED_KEYS:
             conv = _as_string
+        elif key in RAW_KEYS:
+            conv = _as_raw
         elif key in LIST_KEYS:
             conv = _as_list
         elif key in BOOL_KEYS:
@@ -134,8 +153,9 @@ def _split_line(line, number):
     return key.rstrip(), rest
 
 
-def _opens_quote(value):
-    return value[:1] == '"' and (len(value) == 1 or value[-1] != '"')
+def _opens_quote(key, value):
+    """A quoted field's value that goes on to the next line (only fields rac quotes can)."""
+    return value[:1] == '"' and (len(value) == 1 or value[-1] != '"') and key in QUOTED_KEYS
 
 
 _STARTS_QUOTED = methodcaller("startswith", ('"', "'"))
@@ -146,8 +166,10 @@ def _column(conv, values):
 
     map() over builtins keeps the per-value work in C: this is the parser's hot path.
     """
+    if conv is _as_raw:
+        return values
     quoted = any(map(_STARTS_QUOTED, values))
-    if quoted and any(v[:1] == '"' and (len(v) == 1 or v[-1] != '"') for v in values):
+    if quoted and conv is _as_string and any(v[:1] == '"' and (len(v) == 1 or v[-1] != '"') for v in values):
         return None  # a quoted value going on to the next line
     if conv is _by_look:
         if all(map(str.isdigit, values)) and all(map(str.isascii, values)):
@@ -244,7 +266,7 @@ def _parse_lines(text):
                 current = {}
             continue
         key, value = _split_line(line, number)
-        if _opens_quote(value):
+        if _opens_quote(key, value):
             open_key, open_value = key, value
             continue
         skey, conv = _converter(key)

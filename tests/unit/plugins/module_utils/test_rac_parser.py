@@ -255,6 +255,17 @@ def test_string_fields_are_never_typed():
     assert record == {"user_name": "123", "host": "on", "session_id": 7}
 
 
+@pytest.mark.parametrize("value", ['"', '"Boss"', '"open', 'O"Brien'])
+def test_fields_rac_never_quotes_keep_their_quotes(value):
+    # rac quotes per field, not per content: user-name is printed bare, so its quotes are the user's own
+    text = "session-id : 1\nuser-name  : %s\n\nsession-id : 2\nuser-name  : x\n\n" % value
+    assert parse_records(text, uniform=True) == [{"session_id": 1, "user_name": value},
+                                                 {"session_id": 2, "user_name": "x"}]
+    from ansible_collections.onec.cluster.plugins.module_utils import rac_parser
+
+    assert rac_parser._parse_lines(text) == rac_parser._parse_plain(text)  # pylint: disable=protected-access
+
+
 def test_garbage_and_cut_off_output_raise_parse_error():
     with pytest.raises(RacParseError):
         parse_records("this is not rac output\n")
