@@ -106,7 +106,7 @@ options:
   concurrency:
     description:
       - How many terminations run at once.
-      - "8 is chosen from measurements: see the benchmarks in the repository (C(benchmarks/))."
+      - "8 is chosen from measurements: see C(docs/performance.md) and C(benchmarks/RESULTS.md) in the repository."
     type: int
     default: 8
 attributes:
