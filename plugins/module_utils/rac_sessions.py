@@ -100,6 +100,28 @@ class SessionFilter:
         return [s for s in sessions if self.matches(s, now)]
 
 
+# The filter options of session_info and session (documented once in the session_filters doc fragment).
+FILTER_OPTIONS = dict(
+    infobase=dict(type="list", elements="str"),
+    user=dict(type="list", elements="str"),
+    app_id=dict(type="list", elements="str"),
+    host=dict(type="list", elements="str"),
+    client_ip=dict(type="list", elements="str"),
+    idle_for=dict(type="str"),
+    hibernated=dict(type="bool"),
+)
+
+
+def filter_from_params(params, **selectors):
+    """A SessionFilter from the module's filter options; infobases come later (names resolve once rac has listed).
+
+    Built before any rac call, so that bad input (an idle_for that is not a duration) fails first.
+    """
+    return SessionFilter(users=params["user"], app_ids=params["app_id"], hosts=params["host"],
+                         client_ips=params["client_ip"], idle_for=params["idle_for"],
+                         hibernated=params["hibernated"], **selectors)
+
+
 def list_sessions(client, infobase_refs=None):
     """Sessions of the client's cluster with ``infobase_name`` added.
 

@@ -25,6 +25,7 @@ description:
     with a start time a few minutes ahead (M(onec.cluster.infobase_lock)), wait, then end what is left.
 extends_documentation_fragment:
   - onec.cluster.connection
+  - onec.cluster.session_filters
   - onec.cluster.audit
 options:
   state:
@@ -44,39 +45,6 @@ options:
         is required).
     type: list
     elements: int
-  infobase:
-    description:
-      - Only sessions of these infobases, by name or uuid.
-    type: list
-    elements: str
-  user:
-    description:
-      - Only sessions of these 1C users (exact names).
-    type: list
-    elements: str
-  app_id:
-    description:
-      - Only sessions of these client types, compared case-insensitively (C(1CV8C), C(WebClient), C(COMConnection)...).
-    type: list
-    elements: str
-  host:
-    description:
-      - Only sessions from these client computers, compared case-insensitively.
-    type: list
-    elements: str
-  client_ip:
-    description:
-      - Only sessions with one of these client addresses.
-    type: list
-    elements: str
-  idle_for:
-    description:
-      - Only sessions idle at least this long (C(900), C(15m), C(2h), C(1h30m)); see M(onec.cluster.session_info).
-    type: str
-  hibernated:
-    description:
-      - Only sleeping (V(true)) or only awake (V(false)) sessions.
-    type: bool
   all:
     description:
       - Must be V(true) to end every session of the cluster when no selector (O(session), O(session_id) or a filter)
@@ -213,7 +181,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import DEFA
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import SessionFilter, list_sessions
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions
 from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import summary, terminate_all, without_excluded
 
 EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, terminated_count=0, already_gone_count=0,
@@ -222,11 +190,7 @@ EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, term
 
 def build_filter(params):
     sessions = [require_uuid(s, "session") for s in params["session"] or []]
-    session_filter = SessionFilter(
-        users=params["user"], app_ids=params["app_id"], hosts=params["host"], client_ips=params["client_ip"],
-        idle_for=params["idle_for"], hibernated=params["hibernated"], sessions=sessions,
-        session_ids=params["session_id"],
-    )
+    session_filter = filter_from_params(params, sessions=sessions, session_ids=params["session_id"])
     if session_filter.is_empty() and not params["infobase"] and not params["all"]:
         raise ModuleInputError("no session selected: give session, session_id or a filter (infobase, user, app_id, "
                                "host, client_ip, idle_for, hibernated), or all: true to end every session "
@@ -284,13 +248,6 @@ def main():
             state=dict(type="str", choices=["absent"], default="absent"),
             session=dict(type="list", elements="str"),
             session_id=dict(type="list", elements="int"),
-            infobase=dict(type="list", elements="str"),
-            user=dict(type="list", elements="str"),
-            app_id=dict(type="list", elements="str"),
-            host=dict(type="list", elements="str"),
-            client_ip=dict(type="list", elements="str"),
-            idle_for=dict(type="str"),
-            hibernated=dict(type="bool"),
             all=dict(type="bool", default=False),
             error_message=dict(type="str"),
             exclude_users=dict(type="list", elements="str"),
@@ -298,6 +255,7 @@ def main():
             max_sessions=dict(type="int"),
             concurrency=dict(type="int", default=8),
             audit_log=dict(type="path", default=DEFAULT_AUDIT_LOG),
+            **FILTER_OPTIONS
         ),
         required_by={"session_id": "infobase"},
         supports_check_mode=True,

@@ -20,43 +20,7 @@ description:
     infobase summary list, session list). Never changes anything.
 extends_documentation_fragment:
   - onec.cluster.connection
-options:
-  infobase:
-    description:
-      - Only sessions of these infobases, by name or uuid.
-    type: list
-    elements: str
-  user:
-    description:
-      - Only sessions of these 1C users (exact names as rac prints them).
-    type: list
-    elements: str
-  app_id:
-    description:
-      - Only sessions of these client types, compared case-insensitively, for example C(1CV8C) (thin client),
-        C(1CV8) (thick client), C(WebClient), C(Designer), C(COMConnection), C(BackgroundJob), C(WSConnection).
-    type: list
-    elements: str
-  host:
-    description:
-      - Only sessions from these client computers (the C(host) field), compared case-insensitively.
-    type: list
-    elements: str
-  client_ip:
-    description:
-      - Only sessions with one of these client addresses.
-    type: list
-    elements: str
-  idle_for:
-    description:
-      - Only sessions whose last activity is at least this long ago, for example C(900), C(15m), C(2h), C(1h30m), C(1d).
-      - rac prints server local time without a zone; it is compared with the clock of the host that runs the module,
-        so keep both in the same time zone.
-    type: str
-  hibernated:
-    description:
-      - Only sleeping (V(true)) or only awake (V(false)) sessions.
-    type: bool
+  - onec.cluster.session_filters
 attributes:
   check_mode:
     support: full
@@ -179,26 +143,13 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_module import (
     client_from_params,
     run_module,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import SessionFilter, list_sessions
-
-FILTER_OPTIONS = dict(
-    infobase=dict(type="list", elements="str"),
-    user=dict(type="list", elements="str"),
-    app_id=dict(type="list", elements="str"),
-    host=dict(type="list", elements="str"),
-    client_ip=dict(type="list", elements="str"),
-    idle_for=dict(type="str"),
-    hibernated=dict(type="bool"),
-)
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions
 
 
 def gather(module):
     params = module.params
     # built first so that bad input fails before any rac call
-    session_filter = SessionFilter(
-        users=params["user"], app_ids=params["app_id"], hosts=params["host"], client_ips=params["client_ip"],
-        idle_for=params["idle_for"], hibernated=params["hibernated"],
-    )
+    session_filter = filter_from_params(params)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
     listed, wanted = list_sessions(client, params["infobase"])
