@@ -16,7 +16,7 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.onec.cluster.plugins.module_utils.rac_client import LOCK_FIELDS
+from ansible_collections.onec.cluster.plugins.module_utils.rac_client import LOCK_FIELDS, lock_state
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import RAC_TIME_FORMAT, parse_duration
 
@@ -106,7 +106,7 @@ def differences(current, desired):
 
 def shown(state, show_code=False):
     """A lock state fit for results and diffs: the permission code only when asked for."""
-    out = dict((field, state.get(field, "")) for field in LOCK_FIELDS)
+    out = lock_state(state)
     code = out.pop("permission_code")
     out["permission_code_set"] = bool(code)
     if show_code:
@@ -116,7 +116,7 @@ def shown(state, show_code=False):
 
 def diff_view(state, other=None):
     """For --diff: the code masked, but a change of code still visible."""
-    out = dict((field, state.get(field, "")) for field in LOCK_FIELDS)
+    out = lock_state(state)
     if out["permission_code"]:
         changed = other is not None and other.get("permission_code") != state.get("permission_code")
         out["permission_code"] = MASKED + (" (changed)" if changed else "")

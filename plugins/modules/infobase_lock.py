@@ -198,52 +198,59 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
 
 
-def targets(client, params):
-    """[(summary record, desired lock)] for the infobases of this task; inputs checked before any change."""
+def desired_locks(params):
+    """What each lock must become, from the input alone, so that bad input fails before any rac call.
+
+    One lock for every infobase of O(infobase), or, for state=restored, one per infobase of O(restore).
+    """
     state = params["state"]
     if state == "restored":
         if not params["restore"]:
             raise ModuleInputError("state=restored needs restore: the previous lock state, keyed by infobase")
-        chosen = client.resolve_infobases(list(params["restore"]))
-        by_ref = dict((ib["name"], ib) for ib in chosen)
-        by_ref.update((ib["infobase"], ib) for ib in chosen)
-        return [(by_ref.get(ref) or by_ref[ref.lower()], desired_restored(saved))
-                for ref, saved in params["restore"].items()]
+        return dict((ref, desired_restored(saved)) for ref, saved in params["restore"].items())
     if not params["infobase"]:
         raise ModuleInputError("infobase is required with state=%s" % state)
-    desired = desired_present(params) if state == "present" else desired_absent(params)
+    return desired_present(params) if state == "present" else desired_absent(params)
+
+
+def targets(client, params, desired):
+    """[(summary record, desired lock)] for the infobases of this task."""
+    if params["state"] == "restored":
+        chosen = client.resolve_infobases(list(desired))
+        by_ref = dict((ib["name"], ib) for ib in chosen)
+        by_ref.update((ib["infobase"], ib) for ib in chosen)
+        return [(by_ref.get(ref) or by_ref[ref.lower()], lock) for ref, lock in desired.items()]
     return [(ib, desired) for ib in client.resolve_infobases(params["infobase"])]
 
 
 def converge(module):
     params = module.params
-    if params["state"] == "present":
-        desired_present(params)  # bad times fail before any rac call
+    desired = desired_locks(params)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
-    work = targets(client, params)
+    work = targets(client, params, desired)
     show_code = params["show_permission_code"]
     previous, after, changed_names = {}, {}, []
     diff_before, diff_after = {}, {}
-    for infobase, desired in work:
+    for infobase, lock in work:
         name = infobase["name"]
         current = lock_state(client.infobase_info(infobase["infobase"], name))
-        change = differences(current, desired)
+        change = differences(current, lock)
         if change and not module.check_mode:
             try:
                 client.infobase_update(infobase["infobase"], name, **change)
             except DataChangedError:
                 # Someone changed it meanwhile: start again from what is there now, once.
                 current = lock_state(client.infobase_info(infobase["infobase"], name))
-                change = differences(current, desired)
+                change = differences(current, lock)
                 if change:
                     client.infobase_update(infobase["infobase"], name, **change)
-            if change:
-                append(params["audit_log"], "lock_" + params["state"], client.address, client.cluster_label,
-                       infobase=name, before=shown(current), after=shown(dict(current, **change)))
         target = dict(current, **change)
         if change:
             changed_names.append(name)
+            if not module.check_mode:
+                append(params["audit_log"], "lock_" + params["state"], client.address, client.cluster_label,
+                       infobase=name, before=shown(current), after=shown(target))
         previous[name] = shown(current, show_code)
         after[name] = shown(target, show_code)
         diff_before[name] = diff_view(current)
