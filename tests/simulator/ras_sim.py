@@ -86,15 +86,15 @@ class Simulator:
         #   fail_session: {uuid: stderr} -> `session terminate` of that session fails with that text
         #   die_after_calls: N -> ras goes away (the process exits) after answering N more rac calls
         #   hang: {"command": "session list", "seconds": S, "times": K} -> those calls answer S seconds late
-        #   reset_every: N -> every N-th rac call gets its connection closed without an answer (a request is reset
-        #                     once at most: its retry goes through)
+        #   reset_every: N -> every N-th new rac request gets its connection closed without an answer (a request is
+        #                     reset once at most: its retry goes through)
         #   garbage: {"command": "...", "stdout": "...", "times": K} -> answer that text with exit code 0
         #   truncate: {"command": "...", "bytes": N, "times": K} -> answer only the first N bytes, exit code 0
         #   conflict: {infobase name: times} -> `infobase update` fails as if another administrator changed the
         #             infobase meanwhile (and changes its descr); UNVERIFIED text, see E_DATA_CHANGED
         self.faults = {}
         self.rac_calls = 0
-        self.reset_requests = set()
+        self.seen_requests = set()  # requests seen while reset_every is on
         for cluster in self.clusters:
             cluster.setdefault("admins", {})
             for infobase in cluster["infobases"]:
@@ -361,14 +361,19 @@ class Handler(socketserver.StreamRequestHandler):
         if first == b"M":
             request = marshal.loads(self.rfile.read())
             name = " ".join([request["mode"]] + request["command"])
+            key = marshal.dumps(request)
+            reset = False
             with sim.lock:
                 sim.rac_calls += 1
                 number = sim.rac_calls
                 reset_every = sim.faults.get("reset_every")
                 die_after = sim.faults.get("die_after_calls")
-            key = marshal.dumps(request)
-            if reset_every and number % reset_every == 0 and key not in sim.reset_requests:
-                sim.reset_requests.add(key)  # a reset is a passing event: the same request is not reset twice
+                # Every N-th *new* request is reset; a repeat (the client's retry) always goes through. Counting
+                # retries too would make the number of resets depend on how concurrent calls interleave.
+                if reset_every and key not in sim.seen_requests:
+                    sim.seen_requests.add(key)
+                    reset = len(sim.seen_requests) % reset_every == 0
+            if reset:
                 sim.count("(connection reset)")
                 return  # closed without an answer
             hang = sim.take_fault("hang", name)
