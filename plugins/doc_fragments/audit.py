@@ -18,6 +18,7 @@ options:
         that is the controller when the task is delegated to localhost."
       - Permission codes and passwords are never written to it.
       - An empty string turns the log off.
+      - When not set, C(audit.jsonl) in the folder named by the environment variable E(ONEC_CLUSTER_HOME) of the
+        host that runs the module, else C(~/.ansible/onec_cluster/audit.jsonl).
     type: path
-    default: ~/.ansible/onec_cluster/audit.jsonl
 """

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # The session filters shared by session_info and session (argument spec: rac_sessions.FILTER_OPTIONS).
+    # The session filters shared by session_info, session and session_wait (argument spec: rac_sessions.FILTER_OPTIONS).
     DOCUMENTATION = r"""
 options:
   infobase:
@@ -47,4 +47,15 @@ options:
     description:
       - Only sleeping (V(true)) or only awake (V(false)) sessions.
     type: bool
+  exclude_users:
+    description:
+      - Never sessions of these users (for example the administrator running maintenance), whatever else matches.
+    type: list
+    elements: str
+  exclude_app_ids:
+    description:
+      - Never sessions of these client types (for example C(BackgroundJob) or C(Designer)), compared
+        case-insensitively like O(app_id), whatever else matches.
+    type: list
+    elements: str
 """

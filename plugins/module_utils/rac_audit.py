@@ -17,7 +17,19 @@ import getpass
 import json
 import os
 
-DEFAULT_AUDIT_LOG = "~/.ansible/onec_cluster/audit.jsonl"
+# The collection's files on the controller (audit log, maintenance-window state files) live under one folder:
+# $ONEC_CLUSTER_HOME, else ~/.ansible/onec_cluster. The test suite and the demo point it inside the checkout.
+HOME_VARIABLE = "ONEC_CLUSTER_HOME"
+DEFAULT_HOME = "~/.ansible/onec_cluster"
+
+
+def default_audit_log():
+    return os.path.join(os.environ.get(HOME_VARIABLE) or DEFAULT_HOME, "audit.jsonl")
+
+
+# The audit_log option of every module that changes something (doc fragment onec.cluster.audit). Not set (None)
+# means the default file, read from the environment when the module runs; "" turns the log off.
+AUDIT_LOG_OPTION = dict(type="path")
 
 
 def operator():
@@ -32,7 +44,9 @@ def operator():
 
 
 def append(path, action, ras, cluster, **details):
-    """Append one record to the audit log at path ('' or None: no log)."""
+    """Append one record to the audit log at path (None: the default file; '': no log)."""
+    if path is None:
+        path = default_audit_log()
     if not path:
         return None
     path = os.path.expanduser(path)

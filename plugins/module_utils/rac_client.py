@@ -172,6 +172,23 @@ class RacClient:
         options.update(session=session, error_message=message)
         self.call(["session", "terminate"], **options)
 
+    # -- connections --------------------------------------------------------
+    def connections(self):
+        """Every connection of the cluster: one call, cluster administrator credentials only."""
+        return parse_records(self.call(["connection", "list"], **self._cluster_options()), uniform=True)
+
+    def disconnect(self, process, connection, infobase_label=None):
+        """`connection disconnect`: rac wants the working process too, and the infobase's credentials."""
+        options = self._cluster_options()
+        options.update(process=process, connection=connection)
+        options.update(self.infobase_credentials)
+        try:
+            self.call(["connection", "disconnect"], infobase_label=infobase_label, **options)
+        except InfobaseAuthError as exc:
+            exc.hint = ("Infobase %s has users: set infobase_user and infobase_password to a user with "
+                        "administrative rights in it" % infobase_label)
+            raise
+
 
 def _names(records, id_key, key="name", limit=20):
     shown = ["'%s' (%s)" % (r.get(key), r.get(id_key)) for r in records[:limit]]

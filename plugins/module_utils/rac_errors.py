@@ -101,6 +101,11 @@ class SessionNotFoundError(RacError):
     hint = "The session has ended or never existed"
 
 
+class ConnectionNotFoundError(RacError):
+    summary = "connection not found"
+    hint = "The connection has closed or never existed"
+
+
 class DataChangedError(RacError):
     summary = "the infobase was changed by someone else at the same time"
     hint = "Read it again and repeat the change"
@@ -135,6 +140,9 @@ _PATTERNS = [
     # The second form is what older 8.3 builds say for a session ending meanwhile.
     (r"Сеанс с указанным идентификатором не найден|Сеанс отсутствует или удален|session with the specified id.* not found",
      SessionNotFoundError),
+    # 8.3.21 server text; 8.5.1 names the uuid ("Соединение <uuid> не найдено").
+    (r"Соединение с указанным идентификатором не найдено|Соединение [0-9a-fA-F-]{36} не найдено"
+     r"|connection with the specified id.* not found", ConnectionNotFoundError),
     (r"Ошибка разбора параметра|Error parsing option", RacArgumentError),
     (r"Ошибка соединения с сервером|Connection refused|Попытка установить соединение была безуспешной"
      r"|No route to host|Name or service not known|Temporary failure in name resolution|Network is unreachable"

@@ -63,6 +63,8 @@ OPTIONS = {
     "infobase_user": ("--infobase-user", _text),
     "infobase_password": ("--infobase-pwd", _text),
     "session": ("--session", _text),
+    "process": ("--process", _text),
+    "connection": ("--connection", _text),
     "licenses": ("--licenses", None),
     "error_message": ("--error-message", _text),
     "sessions_deny": ("--sessions-deny", _on_off),

@@ -44,15 +44,22 @@ def idle_seconds(session, now):
     return int((now - last).total_seconds())
 
 
+# ras's own session (listed by 8.5.x): ending it would cut the administration channel itself, and it never leaves.
+PROTECTED_APP_IDS = frozenset(["ras"])
+
+
 class SessionFilter:
-    """All given criteria must hold (AND); within one list criterion any value matches (OR).
+    """All given criteria must hold (AND); within one list criterion any value matches (OR); exclusions win.
 
     Names are compared exactly (1C user and infobase names as rac prints them);
-    app-ids case-insensitively (rac prints 1CV8C, the docs write 1cv8c).
+    app-ids case-insensitively (rac prints 1CV8C, the docs write 1cv8c), in the
+    selection and in the exclusions alike. With ``protect`` (ending sessions,
+    waiting for them to leave) ras's own session is never selected.
     """
 
     def __init__(self, infobases=None, users=None, app_ids=None, hosts=None, client_ips=None, idle_for=None,
-                 hibernated=None, sessions=None, session_ids=None):
+                 hibernated=None, sessions=None, session_ids=None, exclude_users=None, exclude_app_ids=None,
+                 protect=False):
         self.infobases = None
         self.only_infobases(infobases)
         self.users = set(users) if users else None
@@ -63,16 +70,27 @@ class SessionFilter:
         self.hibernated = hibernated
         self.sessions = set(s.lower() for s in sessions) if sessions else None
         self.session_ids = set(int(n) for n in session_ids) if session_ids else None
+        self.exclude_users = set(exclude_users or [])
+        self.exclude_app_ids = set(a.lower() for a in (exclude_app_ids or []))
+        if protect:
+            self.exclude_app_ids |= PROTECTED_APP_IDS
 
     def only_infobases(self, uuids):
         """Restrict to these infobase uuids (resolved from names once rac has listed them)."""
         self.infobases = set(uuids) if uuids else None
 
     def is_empty(self):
+        """No selector given (exclusions alone select everything else)."""
         return all(v is None for v in (self.infobases, self.users, self.app_ids, self.hosts, self.client_ips,
                                        self.idle_for, self.hibernated, self.sessions, self.session_ids))
 
+    def excluded(self, session):
+        return (session.get("user_name") in self.exclude_users
+                or str(session.get("app_id", "")).lower() in self.exclude_app_ids)
+
     def matches(self, session, now):
+        if self.excluded(session):
+            return False
         if self.sessions is not None and session.get("session") not in self.sessions:
             return False
         if self.session_ids is not None and session.get("session_id") not in self.session_ids:
@@ -109,6 +127,8 @@ FILTER_OPTIONS = dict(
     client_ip=dict(type="list", elements="str"),
     idle_for=dict(type="str"),
     hibernated=dict(type="bool"),
+    exclude_users=dict(type="list", elements="str"),
+    exclude_app_ids=dict(type="list", elements="str"),
 )
 
 
@@ -119,22 +139,61 @@ def filter_from_params(params, **selectors):
     """
     return SessionFilter(users=params["user"], app_ids=params["app_id"], hosts=params["host"],
                          client_ips=params["client_ip"], idle_for=params["idle_for"],
-                         hibernated=params["hibernated"], **selectors)
+                         hibernated=params["hibernated"], exclude_users=params["exclude_users"],
+                         exclude_app_ids=params["exclude_app_ids"], **selectors)
 
 
-def list_sessions(client, infobase_refs=None):
-    """Sessions of the client's cluster with ``infobase_name`` added.
-
-    Returns (sessions, uuids of the infobases asked for or None). One
-    ``infobase summary list`` names the infobases; one ``session list`` reads
-    the sessions, narrowed by ``--infobase`` when exactly one infobase is asked for.
-    """
+def resolve_names(client, infobase_refs=None):
+    """One ``infobase summary list``: -> ({uuid: name} of every infobase, uuids asked for or None)."""
     summaries = client.infobases()
     names = dict((ib["infobase"], ib["name"]) for ib in summaries)
     wanted = None
     if infobase_refs:
         wanted = [ib["infobase"] for ib in client.resolve_infobases(infobase_refs, summaries)]
+    return names, wanted
+
+
+def sessions_of(client, names, wanted=None):
+    """One ``session list`` (narrowed by ``--infobase`` when exactly one is wanted), with ``infobase_name`` added."""
     sessions = client.sessions(wanted[0] if wanted and len(wanted) == 1 else None)
     for session in sessions:
         session["infobase_name"] = names.get(session.get("infobase"), "")
-    return sessions, wanted
+    return sessions
+
+
+def list_sessions(client, infobase_refs=None):
+    """Sessions of the client's cluster with ``infobase_name`` added: two rac calls.
+
+    Returns (sessions, uuids of the infobases asked for or None).
+    """
+    names, wanted = resolve_names(client, infobase_refs)
+    return sessions_of(client, names, wanted), wanted
+
+
+def left_by_infobase(sessions):
+    """{infobase name: {app-id: count}}: what a drain shows of the sessions still there."""
+    counts = {}
+    for session in sessions:
+        per_app = counts.setdefault(session.get("infobase_name") or session.get("infobase"), {})
+        app = session.get("app_id") or "?"
+        per_app[app] = per_app.get(app, 0) + 1
+    return counts
+
+
+def _plural(count, word):
+    return "%d %s%s" % (count, word, "" if count == 1 else "s")
+
+
+def progress_line(by_infobase, sessions, connections=0):
+    """'3 sessions left: Бухгалтерия 2 (1CV8C 1, COMConnection 1); ЗУП 1 (WebClient 1)', or 'no session left'."""
+    if not sessions and not connections:
+        return "no session left"
+    parts = []
+    for name in sorted(by_infobase):
+        apps = by_infobase[name]
+        parts.append("%s %d (%s)" % (name, sum(apps.values()),
+                                     ", ".join("%s %d" % (app, apps[app]) for app in sorted(apps))))
+    line = "%s left" % _plural(sessions, "session")
+    if connections:
+        line += " and %s without a session" % _plural(connections, "connection")
+    return line + (": " + "; ".join(parts) if parts else "")

@@ -184,7 +184,7 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import DEFAULT_AUDIT_LOG, append
+from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION, append
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import lock_state
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import DataChangedError, ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
@@ -275,7 +275,7 @@ def main():
             scheduled_jobs_deny=dict(type="bool"),
             restore=dict(type="dict"),
             show_permission_code=dict(type="bool", default=False),
-            audit_log=dict(type="path", default=DEFAULT_AUDIT_LOG),
+            audit_log=AUDIT_LOG_OPTION,
         ),
         supports_check_mode=True,
     )

@@ -57,16 +57,6 @@ options:
       - Text shown to each user whose session is ended (rac's C(--error-message)). Passed to rac literally.
       - "(Ansible reserves the option name C(message).)"
     type: str
-  exclude_users:
-    description:
-      - Sessions of these users are never ended (for example the administrator running maintenance).
-    type: list
-    elements: str
-  exclude_app_ids:
-    description:
-      - Sessions of these client types are never ended (for example C(BackgroundJob) or C(Designer)).
-    type: list
-    elements: str
   max_sessions:
     description:
       - Safety limit. When more sessions match, the task fails before ending any, saying how many matched.
@@ -177,12 +167,12 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import DEFAULT_AUDIT_LOG, append
+from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION, append
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError, SessionNotFoundError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions
-from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import summary, terminate_all, without_excluded
+from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import end_each, summary
 
 EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, terminated_count=0, already_gone_count=0,
                     failed_count=0)
@@ -190,7 +180,7 @@ EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, term
 
 def build_filter(params):
     sessions = [require_uuid(s, "session") for s in params["session"] or []]
-    session_filter = filter_from_params(params, sessions=sessions, session_ids=params["session_id"])
+    session_filter = filter_from_params(params, sessions=sessions, session_ids=params["session_id"], protect=True)
     if session_filter.is_empty() and not params["infobase"] and not params["all"]:
         raise ModuleInputError("no session selected: give session, session_id or a filter (infobase, user, app_id, "
                                "host, client_ip, idle_for, hibernated), or all: true to end every session "
@@ -212,7 +202,7 @@ def end_sessions(module):
     client.use_cluster(params["cluster"])
     listed, wanted = list_sessions(client, params["infobase"])
     session_filter.only_infobases(wanted)
-    selected = without_excluded(session_filter.select(listed), params["exclude_users"], params["exclude_app_ids"])
+    selected = session_filter.select(listed)
     result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))
     if params["max_sessions"] is not None and len(selected) > params["max_sessions"]:
         module.fail_json(msg="%d sessions match, more than max_sessions=%d: none was ended (%s)"
@@ -221,7 +211,9 @@ def end_sessions(module):
     if module.check_mode:
         terminated, already_gone, failed = [summary(s) for s in selected], [], []
     else:
-        terminated, already_gone, failed = terminate_all(client, selected, params["error_message"], params["concurrency"])
+        terminated, already_gone, failed = end_each(
+            selected, lambda s: client.terminate(s["session"], params["error_message"]), SessionNotFoundError,
+            params["concurrency"])
         if terminated or failed:
             append(params["audit_log"], "end_sessions", client.address, client.cluster_label,
                    message=params["error_message"] or "", ended=terminated, already_gone=len(already_gone),
@@ -250,11 +242,9 @@ def main():
             session_id=dict(type="list", elements="int"),
             all=dict(type="bool", default=False),
             error_message=dict(type="str"),
-            exclude_users=dict(type="list", elements="str"),
-            exclude_app_ids=dict(type="list", elements="str"),
             max_sessions=dict(type="int"),
             concurrency=dict(type="int", default=8),
-            audit_log=dict(type="path", default=DEFAULT_AUDIT_LOG),
+            audit_log=AUDIT_LOG_OPTION,
             **FILTER_OPTIONS
         ),
         required_by={"session_id": "infobase"},

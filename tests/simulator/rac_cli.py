@@ -83,6 +83,7 @@ COMMANDS = {
     ("session", "terminate"): ({"session": UUID, "error-message": TEXT}, ("session",)),
     ("session", "interrupt-current-server-call"): ({"session": UUID, "error-message": TEXT}, ("session",)),
     ("connection", "list"): (dict(INFOBASE_AUTH, process=UUID, infobase=UUID), ()),
+    ("connection", "disconnect"): (dict(INFOBASE_AUTH, process=UUID, connection=UUID), ("process", "connection")),
 }
 # Required mode-level options per mode.
 MODE_REQUIRED = {mode: ("cluster",) for mode, opts in MODE_OPTIONS.items() if "cluster" in opts}

@@ -63,11 +63,16 @@ CLUSTER_FIELDS_8_5_1 = CLUSTER_FIELDS_8_3_21 + [
 
 ADMIN_FIELDS = ["name", "auth", "os-user", "descr"]
 
+# The same in 8.3.21 and 8.5.1 (tests/samples/connection_list_*_racrust.txt).
+CONNECTION_FIELDS = ["connection", "conn-id", "host", "process", "infobase", "application", "connected-at",
+                     "session-number", "blocked-by-ls"]
+
 FIELDS = {
     "8.3.21": {"session": SESSION_FIELDS_8_3_21, "infobase": INFOBASE_FIELDS_8_3_21, "cluster": CLUSTER_FIELDS_8_3_21},
     "8.5.1": {"session": SESSION_FIELDS_8_5_1, "infobase": INFOBASE_FIELDS_8_5_1, "cluster": CLUSTER_FIELDS_8_5_1},
 }
-COMMON_FIELDS = {"license": LICENSE_FIELDS, "summary": SUMMARY_FIELDS, "admin": ADMIN_FIELDS}
+COMMON_FIELDS = {"license": LICENSE_FIELDS, "summary": SUMMARY_FIELDS, "admin": ADMIN_FIELDS,
+                 "connection": CONNECTION_FIELDS}
 
 FULL_VERSIONS = {"8.3.21": "8.3.21.1895", "8.5.1": "8.5.1.1150"}
 
@@ -79,6 +84,7 @@ QUOTED = {
     "license": {"full-name", "series", "rmngr-address", "short-presentation", "full-presentation"},
     "admin": {"descr"},
     "session": set(),
+    "connection": {"application"},
 }
 
 

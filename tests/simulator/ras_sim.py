@@ -43,6 +43,9 @@ E_CLUSTER_AUTH = "Ошибка операции администрировани
 E_CLUSTER_NOT_FOUND = "Кластер с указанным идентификатором не найден\n"
 E_INFOBASE_NOT_FOUND = "Информационная база с указанным идентификатором не найдена\n"
 E_SESSION_NOT_FOUND = "Сеанс с указанным идентификатором не найден\n"
+# 8.3.21 (server text, contract 3.4); 8.5.1 names the uuid (tests/samples/error_connection_disconnect_unknown_*).
+E_CONNECTION_NOT_FOUND = {"8.3.21": "Соединение с указанным идентификатором не найдено\n",
+                          "8.5.1": "Соединение %s не найдено\n"}
 E_INFOBASE_RIGHTS = "Недостаточно прав пользователя на информационную базу %s\n"
 # UNVERIFIED: no capture shows the text for an update that lost a race with another change.
 E_DATA_CHANGED = "Ошибка операции администрирования\nДанные были изменены другим пользователем\n"
@@ -302,6 +305,51 @@ class Simulator:
             {"session": session["session"], "message": options.get("error-message", "")})
         return ""
 
+    # -- connections ----------------------------------------------------------
+    # A session's connection is derived from the session (ending the session drops it); connections without a
+    # session (a hanging external connection, the agent's service connections) are kept in cluster["connections"].
+    def _connections(self, cluster):
+        derived = [{"connection": s["connection"], "conn-id": s["session-id"] + 1000, "host": s["host"],
+                    "process": s["process"], "infobase": s["infobase"], "application": s["app-id"],
+                    "connected-at": s["started-at"], "session-number": s["session-id"], "blocked-by-ls": 0}
+                   for s in cluster["sessions"].values() if s["connection"] != NULL_UUID]
+        return cluster.setdefault("connections", []) + derived
+
+    def cmd_connection_list(self, options):
+        cluster = self._authed_cluster(options)
+        connections = self._connections(cluster)
+        if "infobase" in options:
+            infobase = self.infobase(cluster, options)
+            # UNVERIFIED: captured only on an infobase without users (rc 0 without credentials); asking for the
+            # infobase's credentials when it has users is the conservative guess.
+            self.check_infobase_admin(infobase, options)
+            connections = [c for c in connections if c["infobase"] == infobase["infobase"]]
+        if "process" in options:
+            connections = [c for c in connections if c["process"] == options["process"]]
+        return self.render("connection", connections)
+
+    def cmd_connection_disconnect(self, options):
+        cluster = self._authed_cluster(options)
+        uuid = options["connection"]
+        found = [c for c in self._connections(cluster) if c["connection"] == uuid
+                 and c["process"] == options["process"]]  # UNVERIFIED: a wrong process is taken as not found
+        if not found:
+            text = E_CONNECTION_NOT_FOUND[self.version]
+            raise RacFailure(text % uuid if "%s" in text else text)
+        connection = found[0]
+        for infobase in cluster["infobases"]:
+            if infobase["infobase"] == connection["infobase"]:
+                self.check_infobase_admin(infobase, options)
+        if connection in cluster["connections"]:
+            cluster["connections"].remove(connection)
+        for session in cluster["sessions"].values():
+            if session["connection"] == uuid:
+                # UNVERIFIED what happens to a session whose connection is cut: here it stays, without a connection,
+                # like a sleeping one.
+                session.update(connection=NULL_UUID, process=NULL_UUID)
+        cluster.setdefault("disconnected", []).append(uuid)
+        return ""
+
     def cmd_session_interrupt_current_server_call(self, options):
         self._session(self._authed_cluster(options), options)
         return ""
@@ -333,6 +381,10 @@ class Simulator:
                 for session in request["sessions"]:
                     cluster["sessions"][session["session"]] = session
                 return {"count": len(cluster["sessions"])}
+            if what == "add_connections":
+                cluster = self.clusters[request.get("cluster_index", 0)]
+                cluster.setdefault("connections", []).extend(request["connections"])
+                return {"count": len(cluster["connections"])}
             if what == "set_infobase":
                 cluster = self.clusters[request.get("cluster_index", 0)]
                 for infobase in cluster["infobases"]:

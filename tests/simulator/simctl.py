@@ -102,6 +102,27 @@ def make_session(rnd, infobase, number, moment, stubborn_share=0.1, app_id=None,
 NULL = "00000000-0000-0000-0000-000000000000"
 
 
+def service_connections(rnd, index, bases, moment, version):
+    """Connections that carry no session (contract 3.4, tests/samples/connection_list_8.5.1_racrust.txt): the
+    agent's service connection (no infobase, conn-id 0), ras's own on an infobase (8.5.x), and one hanging external
+    COM connection on the first infobase, left behind by a script whose session ended (what blocks a configuration
+    update until it is disconnected)."""
+    process = new_uuid(rnd)
+    host = "srv1c-%02d" % (index + 1)
+
+    def connection(conn_id, infobase, application, client_host=host):
+        return {"connection": new_uuid(rnd), "conn-id": conn_id, "host": client_host, "process": process,
+                "infobase": infobase, "application": application, "connected-at": fmt(moment - timedelta(hours=3)),
+                "session-number": 0, "blocked-by-ls": 0}
+
+    out = [connection(0, NULL, "AgentStandardCall")]
+    if version == "8.5.1" and bases:
+        out.append(connection(5, bases[0]["infobase"], "RAS"))
+    if bases:
+        out.append(connection(7, bases[0]["infobase"], "COMConnection", client_host="WS-INTEGRATION"))
+    return out
+
+
 def make_server_state(index, infobases=5, sessions=40, version="8.3.21", seed=1, cluster_admin=True,
                       infobase_users=True, stubborn_share=0.1, moment=None):
     rnd = random.Random(seed * 1000 + index)
@@ -127,6 +148,7 @@ def make_server_state(index, infobases=5, sessions=40, version="8.3.21", seed=1,
         "allow-access-right-audit-events-recording": 0, "ping-period": 0, "ping-timeout": 0, "restart-schedule": "",
         "admins": {CLUSTER_ADMIN[0]: CLUSTER_ADMIN[1]} if cluster_admin else {},
         "infobases": bases, "sessions": session_list,
+        "connections": service_connections(rnd, index, bases, moment, version),
     }
     return {"version": version, "clusters": [cluster]}
 

@@ -14,7 +14,7 @@ CAPTURED = [
     ("error_network_infobase_info_8.5.1_racrust.stderr.txt", E.RasBackendError),
     ("error_parsing_option_cluster_update_8.5.1_racrust.stderr.txt", E.RacArgumentError),
     ("error_parsing_option_connection_list_8.5.1_racrust.stderr.txt", E.RacArgumentError),
-    ("error_connection_disconnect_unknown_8.5.1_racrust.stderr.txt", E.RacError),
+    ("error_connection_disconnect_unknown_8.5.1_racrust.stderr.txt", E.ConnectionNotFoundError),
 ]
 
 
@@ -41,7 +41,7 @@ def _payload_messages():
 def test_decoded_server_payloads_are_classified():
     expected = {
         "cluster info": E.ClusterNotFoundError,
-        "connection info": E.RacError,
+        "connection info": E.ConnectionNotFoundError,
         "infobase info": E.InfobaseNotFoundError,
         "session info": E.SessionNotFoundError,
         "session list": E.ClusterAuthError,

@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Wait for sessions to leave: run the session_wait module once per poll and print one line per poll.
+
+An action plugin because only the controller side can print while a task runs (as ansible.builtin.pause does);
+``until``/``retries`` would print "FAILED - RETRYING" at every poll. What counts as "left" is decided by the
+module (module_utils), never here: this file only repeats, waits and prints.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import parse_duration
+
+display = Display()
+
+
+def clock(seconds):
+    """90 -> '1m30s', 3600 -> '1h00m00s', 5 -> '5s'."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return "%dh%02dm%02ds" % (hours, minutes, seconds)
+    return "%dm%02ds" % (minutes, seconds) if minutes else "%ds" % seconds
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        args = dict(self._task.args)  # module_defaults of group/onec.cluster.rac are already merged in
+        try:
+            wait = parse_duration(args.get("wait_for", "0"))
+            interval = max(1, int(args.get("poll_interval", 10)))
+        except (ModuleInputError, TypeError, ValueError) as exc:
+            result.update(failed=True, msg="%s" % exc)
+            return result
+        who = task_vars.get("inventory_hostname", "") if task_vars else ""
+        started = time.monotonic()
+        polls = 0
+        while True:
+            answer = self._execute_module(module_name="onec.cluster.session_wait", module_args=args,
+                                          task_vars=task_vars)
+            polls += 1
+            if answer.get("failed"):
+                return answer
+            waited = time.monotonic() - started
+            remaining = wait - waited
+            done = not answer["left"] or remaining <= 0 or self._task.check_mode
+            budget = "" if not wait else " (%s of %s left)" % (clock(remaining), clock(wait))
+            display.display("%s: %s%s" % (who, answer["progress"], "" if not answer["left"] else budget))
+            if done:
+                break
+            time.sleep(min(interval, remaining))
+        answer.update(polls=polls, waited=int(round(time.monotonic() - started)))
+        if answer["left"] and args.get("fail_on_timeout") and not self._task.check_mode:
+            answer.update(failed=True, msg="Still there after %s: %s (%s)"
+                          % (clock(wait), answer["progress"], who))
+        return answer

@@ -1,0 +1,204 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: connection
+short_description: Disconnect 1C:Enterprise connections left without a session, or named ones
+version_added: 0.2.0
+description:
+  - With O(state=absent), disconnects connections of the cluster (C(rac connection disconnect)): the ones left
+    without a live session (O(hanging=true)), or the ones named in O(connection).
+  - After sessions are ended, connections can stay on the infobase (external COM connections without a session,
+    clients cut off in the middle of a call) and block exclusive work such as a configuration update.
+  - The server's own connections (ras, the agent, the job scheduler) are never disconnected.
+  - One task disconnects any number of connections, O(concurrency) at a time. A connection that is already gone
+    when its turn comes is reported in RV(already_gone), not as a failure.
+  - rac needs the credentials of an infobase administrator (O(infobase_user), O(infobase_password)) to disconnect
+    from an infobase that has users.
+extends_documentation_fragment:
+  - onec.cluster.connection
+  - onec.cluster.audit
+options:
+  state:
+    description:
+      - V(absent) disconnects the selected connections.
+    type: str
+    choices: [absent]
+    default: absent
+  infobase:
+    description:
+      - Only connections of these infobases, by name or uuid. All infobases of the cluster when not set.
+    type: list
+    elements: str
+  hanging:
+    description:
+      - Select the connections left without a live session (their session number is 0 or names no listed session).
+    type: bool
+    default: false
+  connection:
+    description:
+      - Select these connections, by uuid.
+    type: list
+    elements: str
+  concurrency:
+    description:
+      - How many disconnections run at once.
+    type: int
+    default: 8
+attributes:
+  check_mode:
+    support: full
+    description: Disconnects nothing and returns exactly the connections that would be disconnected.
+  diff_mode:
+    support: full
+    description: Shows the selected connections before and the ones left after.
+seealso:
+  - module: onec.cluster.connection_info
+  - module: onec.cluster.session
+author:
+  - onec.cluster developers (@onec-cluster)
+"""
+
+EXAMPLES = r"""
+- name: Drop the connections left behind on the accounting base after its sessions were ended
+  onec.cluster.connection:
+    ras_host: 1c-app-01.example.com
+    infobase: [accounting]
+    hanging: true
+    infobase_user: "{{ vault_infobase_user }}"
+    infobase_password: "{{ vault_infobase_password }}"
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+cluster:
+  description: Uuid of the cluster.
+  returned: success
+  type: str
+  sample: 1619820a-d36f-4d8a-a716-1516b1dea077
+disconnected:
+  description: Connections disconnected by this task (in check mode, the ones that would be).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - connection: 2aa589c5-77ba-4d90-b706-8e9d88063049
+      conn_id: 17
+      process: 0399133a-6d5d-4fb0-9029-d240c8e07763
+      infobase: 717bdda7-2f60-4577-b262-f1fc8c0e472c
+      infobase_name: yaxunit
+      application: COMConnection
+      host: alko-home
+      session_number: 0
+already_gone:
+  description: Selected connections that had closed by themselves when their turn came.
+  returned: always
+  type: list
+  elements: dict
+failures:
+  description: Connections that could not be disconnected, each with its C(error).
+  returned: always
+  type: list
+  elements: dict
+matched:
+  description: Number of connections selected.
+  returned: always
+  type: int
+  sample: 1
+disconnected_count:
+  description: Number of connections disconnected.
+  returned: always
+  type: int
+  sample: 1
+rac_calls:
+  description: Number of rac commands run.
+  returned: success
+  type: int
+  sample: 4
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION, append
+from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
+from ansible_collections.onec.cluster.plugins.module_utils.rac_connections import hanging, list_connections
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ConnectionNotFoundError, ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
+from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import CONNECTION_FIELDS, end_each, summary
+
+EMPTY_RESULT = dict(disconnected=[], already_gone=[], failures=[], matched=0, disconnected_count=0)
+
+
+def select(connections, params):
+    """The connections to drop: hanging ones and/or named ones; the server's own never."""
+    named = set(require_uuid(c, "connection") for c in params["connection"] or [])
+    chosen = hanging(connections) if params["hanging"] else []
+    chosen += [c for c in connections if c["connection"] in named and c not in chosen]
+    protected = [c for c in chosen if c["protected"]]
+    if protected:
+        raise ModuleInputError("connection %s is the server's own (%s): it is never disconnected"
+                               % (protected[0]["connection"], protected[0].get("application")))
+    return chosen
+
+
+def describe(connections):
+    return ["%s %s #%s %s (%s)" % (c["infobase_name"], c.get("application"), c.get("conn_id"),
+                                   "session %s" % c["session_number"] if c["has_session"] else "no session",
+                                   c["connection"]) for c in connections]
+
+
+def disconnect(module):
+    params = module.params
+    if not params["hanging"] and not params["connection"]:
+        raise ModuleInputError("no connection selected: set hanging: true, or name connections by uuid")
+    if params["concurrency"] < 1:
+        raise ModuleInputError("concurrency must be 1 or more")
+    client = client_from_params(params)
+    client.use_cluster(params["cluster"])
+    selected = select(list_connections(client, params["infobase"]), params)
+    result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))
+    if module.check_mode:
+        dropped, already_gone, failed = [summary(c, CONNECTION_FIELDS) for c in selected], [], []
+    else:
+        dropped, already_gone, failed = end_each(
+            selected, lambda c: client.disconnect(c["process"], c["connection"], c["infobase_name"]),
+            ConnectionNotFoundError, params["concurrency"], CONNECTION_FIELDS)
+        if dropped or failed:
+            append(params["audit_log"], "disconnect", client.address, client.cluster_label, disconnected=dropped,
+                   already_gone=len(already_gone), failed=failed)
+    gone = set(c["connection"] for c in dropped)
+    result.update(changed=bool(dropped), disconnected=dropped, already_gone=already_gone, failures=failed,
+                  disconnected_count=len(dropped), rac_calls=client.calls)
+    if module._diff:
+        result["diff"] = dict(before={"connections": describe(selected)},
+                              after={"connections": describe([c for c in selected if c["connection"] not in gone])})
+    if failed:
+        module.fail_json(msg="%d of %d connections could not be disconnected (%s); %d disconnected. First error: %s"
+                             % (len(failed), len(selected), client.where(), len(dropped), failed[0]["error"]),
+                         **result)
+    return result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            state=dict(type="str", choices=["absent"], default="absent"),
+            infobase=dict(type="list", elements="str"),
+            hanging=dict(type="bool", default=False),
+            connection=dict(type="list", elements="str"),
+            concurrency=dict(type="int", default=8),
+            audit_log=AUDIT_LOG_OPTION,
+        ),
+        supports_check_mode=True,
+    )
+    run_module(module, disconnect)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: session_wait
+short_description: Wait until users' sessions have left, printing what is left at each poll
+version_added: 0.2.0
+description:
+  - Polls the sessions that match the filters every O(poll_interval) seconds until none is left or O(wait_for) has
+    passed, and prints one line per poll and server, such as
+    C(srv1c-01: 3 sessions left (4m10s of 5m left): Бухгалтерия 2 (1CV8C 1, COMConnection 1); ЗУП 1 (WebClient 1)).
+  - Meant for the grace period of a maintenance window, after the infobases were locked with a start a few minutes
+    ahead (M(onec.cluster.infobase_lock) with O(onec.cluster.infobase_lock#module:denied_from=+5m)): clients with the
+    standard subsystems warn their users and leave by themselves, this task waits for them and shows progress.
+  - Time running out is not a failure unless O(fail_on_timeout=true); then the task fails naming what is left, which
+    makes a check that nobody is left (O(wait_for=0) or a few seconds).
+  - ras's own session (app-id C(RAS)) is never counted.
+  - The waiting and the printing are done by the action plugin on the controller, which runs this module once per
+    poll; a module alone cannot print while it runs, and C(until)/C(retries) prints "FAILED - RETRYING" at every poll,
+    which operators read as a failure.
+extends_documentation_fragment:
+  - onec.cluster.connection
+  - onec.cluster.session_filters
+options:
+  wait_for:
+    description:
+      - How long to wait at most, in seconds or forms like C(90s), C(15m), C(1h30m). V(0) polls once.
+    type: str
+    default: "0"
+  poll_interval:
+    description:
+      - Seconds between two polls.
+    type: int
+    default: 10
+  connections:
+    description:
+      - Also wait for the connections of the selected infobases that are left without a live session (see
+        M(onec.cluster.connection_info)), the server's own excepted.
+    type: bool
+    default: false
+  fail_on_timeout:
+    description:
+      - Fail when sessions (or, with O(connections), hanging connections) are still there once O(wait_for) has
+        passed.
+    type: bool
+    default: false
+attributes:
+  action:
+    support: full
+    details: The action plugin polls and prints; the module makes one poll.
+  check_mode:
+    support: full
+    description: Reads only. In check mode it polls once and does not wait.
+  diff_mode:
+    support: none
+seealso:
+  - module: onec.cluster.session_info
+  - module: onec.cluster.infobase_lock
+  - module: onec.cluster.session
+author:
+  - onec.cluster developers (@onec-cluster)
+"""
+
+EXAMPLES = r"""
+- name: Lock accounting in 5 minutes; users are warned
+  onec.cluster.infobase_lock:
+    infobase: [accounting]
+    denied_from: +5m
+    denied_message: Обновление конфигурации
+  delegate_to: localhost
+
+- name: Wait up to 5 minutes for users to leave, a line per poll
+  onec.cluster.session_wait:
+    infobase: [accounting]
+    exclude_app_ids: [BackgroundJob]
+    wait_for: 5m
+    poll_interval: 30
+  delegate_to: localhost
+
+- name: Fail unless nobody is left, hanging connections included
+  onec.cluster.session_wait:
+    infobase: [accounting]
+    exclude_app_ids: [BackgroundJob]
+    connections: true
+    wait_for: 30s
+    poll_interval: 2
+    fail_on_timeout: true
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+cluster:
+  description: Uuid of the cluster.
+  returned: success
+  type: str
+  sample: 1619820a-d36f-4d8a-a716-1516b1dea077
+left:
+  description: Number of matching sessions still there at the last poll, plus hanging connections with O(connections).
+  returned: success
+  type: int
+  sample: 3
+sessions:
+  description: The matching sessions still there at the last poll (session, number, user, infobase, app-id, host).
+  returned: success
+  type: list
+  elements: dict
+hanging_connections:
+  description: With O(connections), the connections left without a live session at the last poll.
+  returned: success
+  type: list
+  elements: dict
+by_infobase:
+  description: Sessions still there per infobase name and client type.
+  returned: success
+  type: dict
+  sample: {"Бухгалтерия": {"1CV8C": 1, "COMConnection": 1}}
+progress:
+  description: The line printed for the last poll.
+  returned: success
+  type: str
+  sample: "2 sessions left: Бухгалтерия 2 (1CV8C 1, COMConnection 1)"
+polls:
+  description: Number of polls made.
+  returned: success
+  type: int
+  sample: 4
+waited:
+  description: Seconds waited.
+  returned: success
+  type: int
+  sample: 95
+rac_calls:
+  description: Number of rac commands run by the last poll.
+  returned: success
+  type: int
+  sample: 3
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.onec.cluster.plugins.module_utils.rac_connections import connections_of, hanging
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import (
+    FILTER_OPTIONS,
+    filter_from_params,
+    left_by_infobase,
+    parse_duration,
+    progress_line,
+    resolve_names,
+    sessions_of,
+)
+from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import CONNECTION_FIELDS, summary
+
+
+def poll(module):
+    """One poll: what is left of the selection (the action plugin repeats it and prints the progress)."""
+    params = module.params
+    session_filter = filter_from_params(params, protect=True)
+    parse_duration(params["wait_for"])  # bad input fails before any rac call
+    if params["poll_interval"] < 1:
+        raise ModuleInputError("poll_interval must be 1 second or more")
+    client = client_from_params(params)
+    client.use_cluster(params["cluster"])
+    names, wanted = resolve_names(client, params["infobase"])
+    listed = sessions_of(client, names, wanted)
+    session_filter.only_infobases(wanted)
+    left = session_filter.select(listed)
+    connections = []
+    if params["connections"]:
+        connections = [summary(c, CONNECTION_FIELDS) for c in hanging(connections_of(client, names, wanted, listed))]
+    by_infobase = left_by_infobase(left)
+    return dict(changed=False, cluster=client.cluster_uuid, left=len(left) + len(connections),
+                sessions=[summary(s) for s in left], hanging_connections=connections, by_infobase=by_infobase,
+                progress=progress_line(by_infobase, len(left), len(connections)), rac_calls=client.calls)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            wait_for=dict(type="str", default="0"),
+            poll_interval=dict(type="int", default=10),
+            connections=dict(type="bool", default=False),
+            fail_on_timeout=dict(type="bool", default=False),
+            **FILTER_OPTIONS
+        ),
+        supports_check_mode=True,
+    )
+    run_module(module, poll)
+
+
+if __name__ == "__main__":
+    main()
