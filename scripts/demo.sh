@@ -23,7 +23,7 @@ ansible-playbook -i "$SIM_DIR/inventory.yml" playbooks/list_sessions.yml
 
 echo "==> Maintenance window on Бухгалтерия and ЗУП of every server"
 ansible-playbook -i "$SIM_DIR/inventory.yml" playbooks/maintenance_window.yml \
-    -e '{"maintenance_window_infobases": ["Бухгалтерия", "ЗУП"], "maintenance_window_grace": 0.2,
+    -e '{"maintenance_window_infobases": ["Бухгалтерия", "ЗУП"], "maintenance_window_grace": 0.2, "maintenance_window_leave_time": 5,
          "maintenance_window_poll_interval": 3, "maintenance_window_exclude_app_ids": ["BackgroundJob"]}' "$@"
 
 echo "==> Session report after the window: $SIM_DIR/report/sessions.html"

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import time
 
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -58,13 +59,13 @@ class ActionModule(ActionBase):
             waited = time.monotonic() - started
             remaining = wait - waited
             done = not answer["left"] or remaining <= 0 or self._task.check_mode
-            budget = "" if not wait else " (%s of %s left)" % (clock(remaining), clock(wait))
-            display.display("%s: %s%s" % (who, answer["progress"], "" if not answer["left"] else budget))
+            budget = "%s of %s left; " % (clock(remaining), clock(wait)) if wait and answer["left"] else ""
+            display.display("%s: %s%s" % (who, budget, answer["progress"]))
             if done:
                 break
             time.sleep(min(interval, remaining))
         answer.update(polls=polls, waited=int(round(time.monotonic() - started)))
-        if answer["left"] and args.get("fail_on_timeout") and not self._task.check_mode:
+        if answer["left"] and boolean(args.get("fail_on_timeout", False)) and not self._task.check_mode:
             answer.update(failed=True, msg="Still there after %s: %s (%s)"
                           % (clock(wait), answer["progress"], who))
         return answer

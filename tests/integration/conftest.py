@@ -32,8 +32,9 @@ def tool(name):
 
 
 class PlaybookRun:
-    def __init__(self, proc, results_dir, home=None):
+    def __init__(self, proc, results_dir, home=None, onec_home=None):
         self.home = home
+        self.onec_home = onec_home  # $ONEC_CLUSTER_HOME: audit log and window state files
         self.rc = proc.returncode
         self.output = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
         self.results_dir = results_dir
@@ -58,11 +59,12 @@ def playbook(tmp_path):
         vars_file = tmp_path / ("extra-vars-%d.json" % len(os.listdir(tmp_path)))
         vars_file.write_text(json.dumps(extra_vars))
         command = [tool("ansible-playbook"), "-i", fleet.inventory, path, "-e", "@%s" % vars_file] + list(args)
-        # a home of its own: state files and the audit log (under ~/.ansible/onec_cluster) stay with this test
+        # a home of its own: state files and the audit log ($ONEC_CLUSTER_HOME) stay with this test
         home = tmp_path / "home"
         home.mkdir(exist_ok=True)
-        proc = subprocess.run(command, capture_output=True, env=ansible_env(HOME=str(home)), cwd=ROOT, check=False,
-                              timeout=900)
-        return PlaybookRun(proc, str(results_dir), str(home))
+        onec_home = home / "onec_cluster"
+        env = ansible_env(HOME=str(home), ONEC_CLUSTER_HOME=str(onec_home))
+        proc = subprocess.run(command, capture_output=True, env=env, cwd=ROOT, check=False, timeout=900)
+        return PlaybookRun(proc, str(results_dir), str(home), str(onec_home))
 
     return run

@@ -139,11 +139,11 @@ def test_hostile_messages_fail_before_anything_is_ended(make_fleet, playbook, tm
 def test_no_secret_in_vvv_output_results_diffs_or_audit_log(make_fleet, playbook, tmp_path):
     fleet = make_fleet(servers=2, infobases=3, sessions=10)
     code = "Perm1ssion-%d" % os.getpid()
-    audit = str(tmp_path / "audit.jsonl")
     run = playbook(fleet, WINDOW, "-vvv", "--diff", maintenance_window_infobases="all", maintenance_window_grace=0,
-                   maintenance_window_permission_code=code, maintenance_window_audit_log=audit,
+                   maintenance_window_permission_code=code,
                    maintenance_window_state_file=str(tmp_path / "{{ inventory_hostname }}.json"))
     assert run.rc == 0, run.output
+    audit = os.path.join(run.onec_home, "audit.jsonl")
     secrets = [code, "cluster-secret", "infobase-secret"]
     for secret in secrets:
         assert secret not in run.output, secret
@@ -165,9 +165,9 @@ def test_a_second_window_refuses_and_a_killed_window_is_recovered(make_fleet, pl
     state_file = str(tmp_path / "window.json")
     command = [tool("ansible-playbook"), "-i", fleet.inventory, WINDOW, "-e", json.dumps({
         "maintenance_window_infobases": names, "maintenance_window_grace": 10, "maintenance_window_poll_interval": 5,
-        "maintenance_window_state_file": state_file, "maintenance_window_audit_log": str(tmp_path / "a")})]
-    window = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ansible_env(),
-                              start_new_session=True)
+        "maintenance_window_state_file": state_file})]
+    window = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=ansible_env(ONEC_CLUSTER_HOME=str(tmp_path / "onec")), start_new_session=True)
     try:
         deadline = time.time() + 60
         while not all(ib["sessions-deny"] == "on" for ib in fleet.state()["infobases"] if ib["name"] in names):
@@ -178,11 +178,10 @@ def test_a_second_window_refuses_and_a_killed_window_is_recovered(make_fleet, pl
         window.wait()
     assert os.path.exists(state_file) and oct(os.stat(state_file).st_mode & 0o777) == "0o600"
     second = playbook(fleet, WINDOW, maintenance_window_infobases=names, maintenance_window_grace=0,
-                      maintenance_window_state_file=state_file, maintenance_window_audit_log=str(tmp_path / "a"))
+                      maintenance_window_state_file=state_file)
     assert second.rc != 0 and "A maintenance window is already open here" in second.output
     assert "nothing was changed" in " ".join(second.output.split())
-    recover = playbook(fleet, "playbooks/unlock.yml", unlock_from_state_file=True, unlock_state_file=state_file,
-                       unlock_audit_log=str(tmp_path / "a"))
+    recover = playbook(fleet, "playbooks/unlock.yml", unlock_from_state_file=True, unlock_state_file=state_file)
     assert recover.rc == 0, recover.output
     after = dict((ib["name"], ib) for ib in fleet.state()["infobases"])
     for name in names:

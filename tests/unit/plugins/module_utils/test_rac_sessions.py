@@ -64,3 +64,35 @@ def test_idle_for():
 def test_unknown_last_activity_is_never_idle():
     session = dict(SESSIONS[0], last_active_at="")
     assert SessionFilter(idle_for="1s").select([session], NOW) == []
+
+
+def test_exclusions_are_case_insensitive_and_win_over_selection():
+    apps = set(s["app_id"] for s in SESSIONS)
+    assert "1CV8C" in apps
+    kept = SessionFilter(exclude_app_ids=["1cv8c"]).select(SESSIONS, NOW)
+    assert kept and all(s["app_id"] != "1CV8C" for s in kept)
+    assert SessionFilter(app_ids=["1CV8C"], exclude_app_ids=["1cv8c"]).select(SESSIONS, NOW) == []
+    user = SESSIONS[0]["user_name"]
+    assert all(s["user_name"] != user for s in SessionFilter(exclude_users=[user]).select(SESSIONS, NOW))
+
+
+def test_ras_own_session_is_protected_only_when_ending_or_waiting():
+    # 8.5.4 lists ras's own session (contract 3.3: app-id RAS, empty user-name); no capture of it is at hand
+    ras = dict(SESSIONS[0], app_id="RAS", user_name="")
+    sessions = SESSIONS + [ras]
+    assert ras in SessionFilter().select(sessions, NOW)
+    assert ras not in SessionFilter(protect=True).select(sessions, NOW)
+    assert ras not in SessionFilter(app_ids=["ras"], protect=True).select(sessions, NOW)
+
+
+def test_progress_line_counts_per_infobase_and_client_type():
+    from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import left_by_infobase, progress_line
+    sessions = [{"infobase_name": "Бухгалтерия", "app_id": "1CV8C"}, {"infobase_name": "Бухгалтерия",
+                "app_id": "COMConnection"}, {"infobase_name": "ЗУП", "app_id": "WebClient"},
+                {"infobase_name": "Бухгалтерия", "app_id": "1CV8C"}]
+    counts = left_by_infobase(sessions)
+    assert counts == {"Бухгалтерия": {"1CV8C": 2, "COMConnection": 1}, "ЗУП": {"WebClient": 1}}
+    assert progress_line(counts, 4) == ("4 sessions left: Бухгалтерия 3 (1CV8C 2, COMConnection 1); "
+                                        "ЗУП 1 (WebClient 1)")
+    assert progress_line({}, 0, 1) == "0 sessions left and 1 connection without a session"
+    assert progress_line({}, 0) == "no session left"
