@@ -13,8 +13,8 @@ module: connection
 short_description: Disconnect 1C:Enterprise connections left without a session, or named ones
 version_added: 0.2.0
 description:
-  - With O(state=absent), disconnects connections of the cluster (C(rac connection disconnect)): the ones left
-    without a live session (O(hanging=true)), or the ones named in O(connection).
+  - With O(state=absent), disconnects connections of the cluster (C(rac connection disconnect)), the ones left
+    without a live session (O(hanging=true)) or the ones named in O(connection).
   - After sessions are ended, connections can stay on the infobase (external COM connections without a session,
     clients cut off in the middle of a call) and block exclusive work such as a configuration update.
   - The server's own connections (ras, the agent, the job scheduler) are never disconnected.

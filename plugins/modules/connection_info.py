@@ -14,8 +14,8 @@ short_description: List the connections of a 1C:Enterprise cluster, and those le
 version_added: 0.2.0
 description:
   - Runs C(rac connection list) and returns the connections of the cluster, or of some infobases, each marked with
-    whether it carries a live session (RV(connections[].has_session)) and whether it is the server's own
-    (RV(connections[].protected)).
+    whether it belongs to a live session (C(has_session)) and whether it is the server's own (C(protected)); see
+    RV(connections).
   - A connection can stay on an infobase after its session has ended (an external COM connection, a client cut off
     in the middle of a call) and block exclusive work such as a configuration update. Such connections are
     RV(hanging); M(onec.cluster.connection) disconnects them.
@@ -40,6 +40,7 @@ attributes:
     description: Reads only; runs the same in check mode.
   diff_mode:
     support: none
+    description: Reads only; nothing to compare.
 seealso:
   - module: onec.cluster.connection
   - module: onec.cluster.session_info
@@ -69,9 +70,11 @@ cluster:
 connections:
   description:
     - The connections, with every field rac prints (dashes become underscores) and three more.
-    - C(infobase_name), the name of the connection's infobase (empty for the server's service connections).
-    - C(has_session), whether it carries a session that is still listed.
-    - C(protected), whether it is the server's own (ras, the agent, the job scheduler): never disconnected.
+    - C(infobase_name) is the name of the connection's infobase (empty for the server's service connections).
+    - C(has_session) says whether it belongs to a session that is still listed (same session number, same connection
+      uuid, or same client computer and client type in the infobase).
+    - C(protected) says whether it is the server's own (ras, the agent, the job scheduler, the debugger, the web server
+      extension), never disconnected.
   returned: success
   type: list
   elements: dict

@@ -14,11 +14,13 @@ short_description: Wait until users' sessions have left, printing what is left a
 version_added: 0.2.0
 description:
   - Polls the sessions that match the filters every O(poll_interval) seconds until none is left or O(wait_for) has
-    passed, and prints one line per poll and server, such as
-    C(srv1c-01: 3 sessions left (4m10s of 5m left): Бухгалтерия 2 (1CV8C 1, COMConnection 1); ЗУП 1 (WebClient 1)).
+    passed, and prints one line per poll and server with the time left and the sessions left per infobase and client
+    type.
+  - "For example, C(srv1c-01: 4m10s of 5m00s left; 3 sessions left: Бухгалтерия 2 (1CV8C 1, COMConnection 1);
+    ЗУП 1 (WebClient 1))."
   - Meant for the grace period of a maintenance window, after the infobases were locked with a start a few minutes
-    ahead (M(onec.cluster.infobase_lock) with O(onec.cluster.infobase_lock#module:denied_from=+5m)): clients with the
-    standard subsystems warn their users and leave by themselves, this task waits for them and shows progress.
+    ahead (M(onec.cluster.infobase_lock) with O(onec.cluster.infobase_lock#module:denied_from=+5m)). Clients with the
+    standard subsystems warn their users and leave by themselves; this task waits for them and shows progress.
   - Time running out is not a failure unless O(fail_on_timeout=true); then the task fails naming what is left, which
     makes a check that nobody is left (O(wait_for=0) or a few seconds).
   - ras's own session (app-id C(RAS)) is never counted.
@@ -54,12 +56,13 @@ options:
 attributes:
   action:
     support: full
-    details: The action plugin polls and prints; the module makes one poll.
+    description: The action plugin polls and prints on the controller; the module makes one poll.
   check_mode:
     support: full
     description: Reads only. In check mode it polls once and does not wait.
   diff_mode:
     support: none
+    description: Reads only; nothing to compare.
 seealso:
   - module: onec.cluster.session_info
   - module: onec.cluster.infobase_lock

@@ -109,8 +109,7 @@ def test_an_unreachable_server_fails_the_run_naming_it(make_fleet, run_role, tmp
 
 
 @pytest.mark.parametrize("role, extra", FAILING)
-def test_one_server_of_three_down_fails_the_run_and_the_others_are_done(make_fleet, run_role, tmp_path, role,
-                                                                       extra):
+def test_one_of_three_down_fails_the_run_and_the_others_are_done(make_fleet, run_role, tmp_path, role, extra):
     fleet = make_fleet(servers=3, infobases=2, sessions=8)
     before = [fleet.state(i) for i in range(3)]
     os.kill(fleet.servers[1]["pid"], signal.SIGTERM)
