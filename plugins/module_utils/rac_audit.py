@@ -51,8 +51,8 @@ def append(path, action, ras, cluster, **details):
         return None
     path = os.path.expanduser(path)
     folder = os.path.dirname(path)
-    if folder and not os.path.isdir(folder):
-        os.makedirs(folder, 0o700)
+    if folder:
+        os.makedirs(folder, 0o700, exist_ok=True)  # tasks of several hosts may get here at the same moment
     record = {
         "time": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "operator": operator(),
