@@ -9,7 +9,7 @@ import tarfile
 from conftest import ROOT
 
 # Leftovers of a test run, planted (git-ignored places) so that the check does not depend on what ran before.
-LEFTOVERS = [".hypothesis/examples/canary", ".pytest_cache/canary", "tests/unit/__pycache__/canary.cpython-311.pyc",
+LEFTOVERS = [".hypothesis/canary", ".pytest_cache/canary", "tests/unit/__pycache__/canary.cpython-311.pyc",
              "tests/unit/.hypothesis/canary", "benchmarks/results/canary.json", ".sim/canary.log",
              ".build/canary", ".ansible/canary", "tests/output/canary", "extensions/.ansible/canary"]
 
