@@ -3,8 +3,8 @@
 # a virtual environment in .venv with the pinned tools (requirements-dev.txt), and the
 # collection made visible to Ansible as onec.cluster (.build/collections).
 # Safe to run again: it reinstalls only when requirements-dev.txt changed.
-# Meant to be sourced (by demo.sh, test.sh, ...): it exports PATH, ANSIBLE_COLLECTIONS_PATH and ROOT,
-# and leaves the caller's shell options alone, so every step below fails on its own.
+# Meant to be sourced (by demo.sh, test.sh, ...): it exports PATH, ANSIBLE_COLLECTIONS_PATH, ANSIBLE_HOME,
+# ONEC_CLUSTER_HOME and ROOT, and leaves the caller's shell options alone, so every step below fails on its own.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"
@@ -36,3 +36,11 @@ export ROOT
 export PATH="$VENV/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$ROOT/.build/collections"
 export ANSIBLE_CONFIG="$ROOT/ansible.cfg"
+# The tests, the demo and the tools write only inside the checkout, never into the operator's ~/.ansible:
+# - ANSIBLE_HOME (ansible-core's ~/.ansible: local tmp, galaxy cache, ...) is also where molecule installs the
+#   collection and keeps its scenario folders, and where ansible-lint's runtime would (it uses .ansible/ here);
+#   ansible-test ignores it (it writes ~/.ansible/test itself): scripts/sanity.sh gives it a home of its own.
+# - ONEC_CLUSTER_HOME: the collection's audit log and maintenance-window state files (~/.ansible/onec_cluster),
+#   so an operator's audit trail never holds test entries.
+export ANSIBLE_HOME="$ROOT/.build/ansible-home"
+export ONEC_CLUSTER_HOME="$ROOT/.build/onec_cluster"

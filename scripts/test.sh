@@ -9,6 +9,39 @@ cd "$ROOT"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The run must leave the operator's ~/.ansible as it was (audit log, installed collections, caches): everything
+# goes inside the checkout (scripts/bootstrap.sh). Compared by a listing with sizes and modification times.
+real_ansible_home="$HOME/.ansible"
+ansible_home_listing() {
+    if [ -e "$real_ansible_home" ]; then
+        find "$real_ansible_home" -printf '%y %s %T@ %P\n' | sort -k4
+    else
+        echo "(absent)"
+    fi
+}
+listing_before="$(ansible_home_listing)"
+check_ansible_home() {
+    local after
+    after="$(ansible_home_listing)"
+    if [ "$after" != "$listing_before" ]; then
+        echo "" >&2
+        echo "FAILED: the test run changed $real_ansible_home (it must write only inside the checkout):" >&2
+        diff -u --label before --label after <(echo "$listing_before") <(echo "$after") | grep '^[-+][^-+]' \
+            | head -40 >&2
+        echo "(- before, + after; type size mtime path, path relative to $real_ansible_home)" >&2
+        return 1
+    fi
+    echo "$real_ansible_home is as it was before the run"
+}
+# checked however the run ends; a change fails the run
+on_exit() {
+    local status=$?
+    step "nothing written to $real_ansible_home"
+    check_ansible_home || status=1
+    exit "$status"
+}
+trap on_exit EXIT
+
 step "ansible-lint"
 ansible-lint --nocolor
 
@@ -33,4 +66,6 @@ fi
 sed -n '/SCENARIO RECAP/,$p' .build/molecule.log | sed 's/\x1b\[[0-9;]*m//g'
 
 step "pytest: unit, simulator and integration tests"
-python -m pytest -n 2 "$@"
+# pytest's temporary folders (simulated fleets, playbook homes) inside the checkout, emptied at each run
+python -m pytest -n 2 --basetemp="$ROOT/.build/pytest" "$@"
+

@@ -13,6 +13,10 @@ SAMPLES = os.path.join(ROOT, "tests", "samples")
 SIMULATOR = os.path.join(ROOT, "tests", "simulator")
 RAC = os.path.join(SIMULATOR, "rac")
 COLLECTIONS = os.path.join(ROOT, ".build", "collections")
+# Even when pytest runs without scripts/bootstrap.sh: ansible and the collection's own files (audit log, window
+# state) stay inside the checkout, never in the operator's ~/.ansible.
+os.environ.setdefault("ANSIBLE_HOME", os.path.join(ROOT, ".build", "ansible-home"))
+os.environ.setdefault("ONEC_CLUSTER_HOME", os.path.join(ROOT, ".build", "onec_cluster"))
 
 # `import ansible_collections.onec.cluster...` needs the collection tree that scripts/bootstrap.sh links.
 if not os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections", "onec", "cluster")):

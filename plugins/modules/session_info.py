@@ -18,6 +18,39 @@ description:
   - All filters must hold for a session to be returned; a list filter matches any of its values.
   - Makes two or three rac calls whatever the number of sessions (cluster list when O(cluster) is not a uuid,
     infobase summary list, session list). Never changes anything.
+  - With thousands of sessions, most of the module's time goes into returning them (Ansible checks every returned
+    value for secrets and serialises it); O(fields) returns only the columns a report uses, and O(count_only)
+    returns only the counts.
+options:
+  fields:
+    description:
+      - The fields to return for each session, as the module returns them (snake_case, for example C(user_name),
+        C(app_id), C(last_active_at)); rac's own spelling (C(user-name)) is accepted too.
+      - C(session), C(session_id) and C(infobase) are always returned, because they identify a session
+        (C(session) is what M(onec.cluster.session) ends; C(session_id) is the number the cluster console shows,
+        unique within its infobase). An empty list returns only them.
+      - Known fields, C(infobase_name) and every field rac prints on 8.3 and 8.5 up to 8.5.1
+        (C(session), C(session_id), C(infobase), C(connection), C(process), C(user_name), C(host), C(app_id),
+        C(locale), C(started_at), C(last_active_at), C(hibernate), C(passive_session_hibernate_time),
+        C(hibernate_session_terminate_time), C(blocked_by_dbms), C(blocked_by_ls), C(bytes_all),
+        C(bytes_last_5min), C(calls_all), C(calls_last_5min), C(dbms_bytes_all), C(dbms_bytes_last_5min),
+        C(db_proc_info), C(db_proc_took), C(db_proc_took_at), C(duration_all), C(duration_all_dbms),
+        C(duration_current), C(duration_current_dbms), C(duration_last_5min), C(duration_last_5min_dbms),
+        C(memory_current), C(memory_last_5min), C(memory_total), C(read_current), C(read_last_5min), C(read_total),
+        C(write_current), C(write_last_5min), C(write_total), C(duration_current_service),
+        C(duration_last_5min_service), C(duration_all_service), C(current_service_name), C(cpu_time_current),
+        C(cpu_time_last_5min), C(cpu_time_total), C(data_separation), C(client_ip)); another name fails before
+        any rac call. A known field this platform version does not print is left out, with a warning.
+      - Filters work on every field whatever this option says.
+      - Default is every field.
+    type: list
+    elements: str
+  count_only:
+    description:
+      - Return only the numbers of matching sessions (RV(count), RV(counts)), not the sessions themselves
+        (RV(sessions) is then an empty list). For drains and checks that only need to know how many are left.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - onec.cluster.connection
   - onec.cluster.session_filters
@@ -52,6 +85,25 @@ EXAMPLES = r"""
 - name: Who is idle
   ansible.builtin.debug:
     msg: "{{ idle.sessions | map(attribute='user_name') | list }}"
+
+- name: Only the columns a dashboard shows, on a cluster with thousands of sessions
+  onec.cluster.session_info:
+    ras_host: 1c-app-01.example.com
+    fields: [user_name, app_id, host, last_active_at, infobase_name]
+  delegate_to: localhost
+  register: dashboard
+
+- name: How many users are still in the accounting base
+  onec.cluster.session_info:
+    ras_host: 1c-app-01.example.com
+    infobase: accounting
+    count_only: true
+  delegate_to: localhost
+  register: left
+
+- name: Report the numbers
+  ansible.builtin.debug:
+    msg: "{{ left.count }} sessions left: {{ left.counts.by_app_id }}"
 """
 
 RETURN = r"""
@@ -66,6 +118,7 @@ sessions:
       the field set grows with the platform version) and C(infobase_name).
     - Numbers are integers, C(hibernate) a boolean, dates server local time C(YYYY-MM-DDTHH:MM:SS) (empty when unset),
       C(client_ip) a list.
+    - With O(fields), only those fields and C(session), C(session_id), C(infobase). Empty with O(count_only).
   returned: success
   type: list
   elements: dict
@@ -121,10 +174,26 @@ sessions:
       data_separation: ""
       client_ip: [127.0.0.1]
 count:
-  description: Number of sessions returned.
+  description: Number of matching sessions (the length of RV(sessions) unless O(count_only)).
   returned: success
   type: int
   sample: 1
+counts:
+  description: The matching sessions counted per infobase and per client type.
+  returned: success
+  type: dict
+  contains:
+    by_infobase:
+      description: Infobase name -> number of sessions (an empty name for sessions of no infobase, such as ras's own).
+      type: dict
+      sample: {"accounting": 40, "hr": 2}
+    by_app_id:
+      description: Client type (C(app_id)) -> number of sessions.
+      type: dict
+      sample: {"1CV8C": 35, "BackgroundJob": 5, "WebClient": 2}
+  sample:
+    by_infobase: {"accounting": 40, "hr": 2}
+    by_app_id: {"1CV8C": 35, "BackgroundJob": 5, "WebClient": 2}
 total:
   description: Number of sessions rac listed before filtering.
   returned: success
@@ -137,30 +206,103 @@ rac_calls:
   sample: 2
 """
 
+from operator import itemgetter
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import (
     argument_spec,
     client_from_params,
     run_module,
 )
+from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import snake_key
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions
+
+
+# Every field rac prints for a session (8.3.21 and 8.5.1 captures, docs/rac_contract.md), snake_cased as returned,
+# and the infobase name the module adds. Older platforms print fewer.
+SESSION_FIELDS = (
+    "session", "session_id", "infobase", "connection", "process", "user_name", "host", "app_id", "locale",
+    "started_at", "last_active_at", "hibernate", "passive_session_hibernate_time", "hibernate_session_terminate_time",
+    "blocked_by_dbms", "blocked_by_ls", "bytes_all", "bytes_last_5min", "calls_all", "calls_last_5min",
+    "dbms_bytes_all", "dbms_bytes_last_5min", "db_proc_info", "db_proc_took", "db_proc_took_at", "duration_all",
+    "duration_all_dbms", "duration_current", "duration_current_dbms", "duration_last_5min",
+    "duration_last_5min_dbms", "memory_current", "memory_last_5min", "memory_total", "read_current",
+    "read_last_5min", "read_total", "write_current", "write_last_5min", "write_total", "duration_current_service",
+    "duration_last_5min_service", "duration_all_service", "current_service_name", "cpu_time_current",
+    "cpu_time_last_5min", "cpu_time_total", "data_separation", "client_ip", "infobase_name",
+)
+# What identifies a session: always returned.
+IDENTITY_FIELDS = ("session", "session_id", "infobase")
+
+
+def wanted_fields(module):
+    """The fields to return, in the order asked (identity first), or None for all; unknown names fail here."""
+    asked = module.params["fields"]
+    if asked is None:
+        return None
+    names = [snake_key(name.strip()) for name in asked]
+    unknown = [asked[index] for index, name in enumerate(names) if name not in SESSION_FIELDS]
+    if unknown:
+        module.fail_json(msg="fields: unknown session field(s) %s; known fields: %s"
+                         % (", ".join(unknown), ", ".join(SESSION_FIELDS)))
+    keep = list(IDENTITY_FIELDS)
+    for name in names:
+        if name not in keep:
+            keep.append(name)
+    return keep
+
+
+def project(sessions, keep):
+    """Only the fields in keep, in that order; fields the platform does not print are left out."""
+    if not sessions:
+        return sessions, []
+    present = [name for name in keep if name in sessions[0]]
+    getter = itemgetter(*present)
+    if len(present) == 1:
+        return [{present[0]: getter(s)} for s in sessions], []
+    return [dict(zip(present, getter(s))) for s in sessions], [name for name in keep if name not in present]
+
+
+def count(sessions):
+    by_infobase, by_app_id = {}, {}
+    for session in sessions:
+        name = session.get("infobase_name", "")
+        by_infobase[name] = by_infobase.get(name, 0) + 1
+        app = session.get("app_id", "")
+        by_app_id[app] = by_app_id.get(app, 0) + 1
+    return dict(by_infobase=by_infobase, by_app_id=by_app_id)
 
 
 def gather(module):
     params = module.params
     # built first so that bad input fails before any rac call
     session_filter = filter_from_params(params)
+    keep = wanted_fields(module)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
     listed, wanted = list_sessions(client, params["infobase"])
     session_filter.only_infobases(wanted)
     selected = session_filter.select(listed)
-    return dict(changed=False, cluster=client.cluster_uuid, sessions=selected, count=len(selected),
-                total=len(listed), rac_calls=client.calls)
+    total = len(listed)
+    del listed  # the unfiltered list is not returned: let it go before the result is built
+    result = dict(changed=False, cluster=client.cluster_uuid, count=len(selected), counts=count(selected),
+                  total=total, rac_calls=client.calls)
+    if params["count_only"]:
+        result["sessions"] = []
+    elif keep is None:
+        result["sessions"] = selected
+    else:
+        result["sessions"], missing = project(selected, keep)
+        if missing:
+            module.warn("fields: rac did not print %s for these sessions (an older platform?)" % ", ".join(missing))
+    return result
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(**FILTER_OPTIONS), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(fields=dict(type="list", elements="str"),
+                                                       count_only=dict(type="bool", default=False),
+                                                       **FILTER_OPTIONS),
+                           supports_check_mode=True)
     run_module(module, gather)
 
 

@@ -8,6 +8,9 @@ captures. Rules:
   " : ", then the value; an empty value leaves the trailing space;
 - a blank line after every record (also the last);
 - some string fields are double-quoted when non-empty, whatever they hold;
+  inside the quotes every " is doubled and a line break is printed as it is
+  (how 1C's own parser of rac output reads it, contract section 2.6); the
+  other fields are printed as they are, quotes included;
   data-separation prints '' when empty;
 - 8.3.21.1895 prints the misspelt key "duration current-dbms" (it does not
   change the padding: the longest session key is 32 characters).
@@ -99,9 +102,8 @@ def render_value(kind, key, value):
     if key == "data-separation" and value == "":
         return "''"
     if value and key in QUOTED[kind]:
-        # rac's escaping of quotes/newlines inside values is not known (contract
-        # section 7): print the raw text between the quotes.
-        return '"%s"' % value
+        # a quote inside is doubled, a line break stays a line break (contract section 2.6)
+        return '"%s"' % value.replace('"', '""')
     return value
 
 

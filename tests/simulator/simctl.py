@@ -232,14 +232,32 @@ def load_fleet(workdir):
         return json.load(handle)
 
 
+def is_our_ras(pid):
+    """Whether pid is still a simulated ras started from this simulator (ras_sim.py in its command line).
+
+    A pid saved in fleet.json may belong to another process by now (the simulator ended, the machine restarted
+    and reused the number): never signal one that is not ours. Where /proc is not available, nothing is signalled.
+    """
+    try:
+        with open("/proc/%d/cmdline" % int(pid), "rb") as handle:
+            argv = handle.read().split(b"\0")
+    except (OSError, ValueError, TypeError):
+        return False
+    script = os.path.join(HERE, "ras_sim.py").encode()
+    return any(arg == script or arg.endswith(b"/ras_sim.py") or arg == b"ras_sim.py" for arg in argv)
+
+
 def stop_fleet(workdir):
     try:
         fleet = load_fleet(workdir)
-    except OSError:
+    except (OSError, ValueError):
         return
     for server in fleet["servers"]:
+        pid = server.get("pid")
+        if not is_our_ras(pid):
+            continue
         try:
-            os.kill(server["pid"], signal.SIGTERM)
+            os.kill(pid, signal.SIGTERM)
         except OSError:
             pass
 

@@ -245,9 +245,34 @@ def test_multiline_quoted_value_is_read_whole():
     assert record["descr"] == ""
 
 
-def test_quotes_inside_a_quoted_value_are_kept():
+def test_doubled_quotes_inside_a_quoted_value_are_one_quote():
+    # the issue's example: rac prints descr Главная "бухгалтерия" as "Главная ""бухгалтерия"""
+    [record] = parse_records('infobase : 1\nname     : buh\ndescr    : "Главная ""бухгалтерия"""\n\n')
+    assert record["descr"] == 'Главная "бухгалтерия"'
+    [record] = parse_records('descr : """"\n\n')
+    assert record["descr"] == '"'
+    [record] = parse_records('descr : "  spaces kept, ""quoted"" : colon  "\n\n')
+    assert record["descr"] == '  spaces kept, "quoted" : colon  '
+
+
+def test_quoted_value_over_lines_ends_at_the_first_quote_not_doubled():
+    message = 'Обновление "1С"\nline ends with a quote "\n\ndenied-to : 2030-01-01T00:00:00\n""'
+    text = ('infobase       : 1\ndenied-message : "%s"\ndenied-to      : \n\n'
+            % message.replace('"', '""'))
+    [record] = parse_records(text)
+    assert record == {"infobase": 1, "denied_message": message, "denied_to": ""}
+
+
+def test_lone_quotes_inside_a_quoted_value_keep_them():
+    # not rac's quoting (rac doubles them): the outer pair goes, the rest stays as printed
     [record] = parse_records('denied-message : "say "hi"; $(rm -rf /)"\n\n')
     assert record["denied_message"] == 'say "hi"; $(rm -rf /)'
+
+
+def test_crlf_output_and_a_carriage_return_inside_an_lf_output():
+    # the first line's end says which line ends the output uses
+    assert parse_records('infobase : 1\r\ndescr : "a\r\nb"\r\n\r\n') == [{"infobase": 1, "descr": "a\nb"}]
+    assert parse_records('infobase : 1\ndescr : "a\r\nb"\n\n') == [{"infobase": 1, "descr": "a\r\nb"}]
 
 
 def test_string_fields_are_never_typed():
@@ -290,3 +315,32 @@ def test_fast_path_agrees_with_the_line_parser(name):
     fast = rac_parser._parse_plain(text)  # pylint: disable=protected-access
     assert fast is not None, "real rac output should take the fast path"
     assert fast == rac_parser._parse_lines(text)  # pylint: disable=protected-access
+
+
+@pytest.mark.parametrize("name", [n for n in sample_names() if n.endswith("_racrust.txt") and "error" not in n
+                                  and "meta_" not in n and "version" not in n])
+def test_grid_reader_agrees_with_the_line_parser(name):
+    from ansible_collections.onec.cluster.plugins.module_utils import rac_parser
+
+    text = sample_text(name)
+    grid = rac_parser._parse_grid(text)  # pylint: disable=protected-access
+    if grid is None:  # a quoted field empty in the first record and quoted in a later one: the column reader's
+        assert "agent_admin" in name
+        return
+    assert grid == rac_parser._parse_lines(text)  # pylint: disable=protected-access
+
+
+def test_grid_reader_hands_over_what_it_cannot_read():
+    from ansible_collections.onec.cluster.plugins.module_utils import rac_parser
+
+    texts = [
+        'session-id : 1\ndescr      : \n\nsession-id : 2\ndescr      : "a ""b"""\n\n',  # empty, then quoted
+        "session-id : 1\nhost       : x\n\nsession-id : x\nhost       : y\n\n",  # a number column with text
+        "session-id : 1\nhost       : x\n\nsession-id : 2\nhost       :\n\n",  # a lost trailing space
+        "session-id : 1\nhost       : x\n\nstray line\nsession-id : 2\nhost       : y\n\n",
+        "session    : a\n\nsession    : 12\n\n",  # typed by look: text, then a number
+    ]
+    for text in texts:
+        assert rac_parser._parse_grid(text) is None, text  # pylint: disable=protected-access
+    assert parse_records(texts[0]) == [{"session_id": 1, "descr": ""}, {"session_id": 2, "descr": 'a "b"'}]
+    assert parse_records(texts[4]) == [{"session": "a"}, {"session": 12}]
