@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import time
 
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -25,8 +26,8 @@ display = Display()
 
 
 def clock(seconds):
-    """90 -> '1m30s', 3600 -> '1h00m00s', 5 -> '5s'."""
-    seconds = max(0, int(round(seconds)))
+    """90 -> '1m30s', 3600 -> '1h00m00s', 5 -> '5s', 0.4 -> '1s' (rounded up: '0s' only when time is up)."""
+    seconds = max(0, int(math.ceil(seconds)))
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     if hours:
