@@ -43,4 +43,6 @@ export ANSIBLE_CONFIG="$ROOT/ansible.cfg"
 # - ONEC_CLUSTER_HOME: the collection's audit log and maintenance-window state files (~/.ansible/onec_cluster),
 #   so an operator's audit trail never holds test entries.
 export ANSIBLE_HOME="$ROOT/.build/ansible-home"
+# the "remote" temp folder of local tasks is ~/.ansible/tmp whatever ANSIBLE_HOME says
+export ANSIBLE_REMOTE_TMP="$ANSIBLE_HOME/tmp"
 export ONEC_CLUSTER_HOME="$ROOT/.build/onec_cluster"

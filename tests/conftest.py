@@ -16,6 +16,7 @@ COLLECTIONS = os.path.join(ROOT, ".build", "collections")
 # Even when pytest runs without scripts/bootstrap.sh: ansible and the collection's own files (audit log, window
 # state) stay inside the checkout, never in the operator's ~/.ansible.
 os.environ.setdefault("ANSIBLE_HOME", os.path.join(ROOT, ".build", "ansible-home"))
+os.environ.setdefault("ANSIBLE_REMOTE_TMP", os.path.join(os.environ["ANSIBLE_HOME"], "tmp"))
 os.environ.setdefault("ONEC_CLUSTER_HOME", os.path.join(ROOT, ".build", "onec_cluster"))
 
 # `import ansible_collections.onec.cluster...` needs the collection tree that scripts/bootstrap.sh links.
