@@ -1,7 +1,6 @@
 # -*- coding: utf-8 -*-
 """The roles through their playbooks on three simulated servers, checked against the simulator's state."""
 
-import csv
 import json
 import os
 import signal
@@ -126,22 +125,3 @@ def test_emergency_disconnect_twice_changes_nothing_the_second_time(make_fleet, 
     assert first.rc == 0, first.output
     second = playbook(fleet, "playbooks/emergency_disconnect.yml")
     assert second.rc == 0 and "changed=0" in second.output and "changed=1" not in second.output
-
-
-def test_session_report_files(make_fleet, playbook, tmp_path):
-    fleet = make_fleet(servers=2, infobases=3, sessions=12)
-    report = tmp_path / "report"
-    run = playbook(fleet, "playbooks/session_report.yml", session_report_dir=str(report))
-    assert run.rc == 0, run.output
-    data = json.loads((report / "sessions.json").read_text())
-    expected = [(server["name"], uuid) for i, server in enumerate(fleet.servers) for uuid in fleet.state(i)["sessions"]]
-    assert [(row["server"], row["session"]) for row in data["sessions"]] == expected
-    assert data["errors"] == {}
-    with open(report / "sessions.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert rows[0][:4] == ["Server", "User", "Infobase", "App type"]
-    assert len(rows) == len(expected) + 1 and [r[-1] for r in rows[1:]] == [pair[1] for pair in expected]
-    html = (report / "sessions.html").read_text()
-    assert html.count("<tr>") >= len(expected) and "srv1c-02" in html and "<script>" in html
-    again = playbook(fleet, "playbooks/session_report.yml", session_report_dir=str(report))
-    assert again.rc == 0 and "changed=0" in again.output and "changed=1" not in again.output

@@ -1,0 +1,254 @@
+# -*- coding: utf-8 -*-
+"""The session report (role onec.cluster.session_report): its files as bytes, and its page in a real browser.
+
+The browser test renders the demo's report in headless Chromium (Python playwright, driving the system's Chromium:
+no browser download), types in the search field, picks filters and checks the rows that remain and the count. It
+runs where a Chromium is found (``chromium`` on PATH, or $CHROMIUM) and is skipped with the reason otherwise;
+.ci/run installs Debian's chromium and sets ONEC_REQUIRE_BROWSER, so that in CI a missing browser fails the test.
+"""
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+
+import pytest
+
+from conftest import ROOT
+
+PLAYBOOK = os.path.join(ROOT, "playbooks", "session_report.yml")
+
+
+def find_chromium():
+    """The Chromium to drive: $CHROMIUM, else the first Chromium or Chrome on PATH; None if there is none."""
+    explicit = os.environ.get("CHROMIUM")
+    if explicit:
+        return explicit if os.access(explicit, os.X_OK) else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def report(playbook, fleet, report_dir):
+    run = playbook(fleet, PLAYBOOK, session_report_dir=str(report_dir))
+    data = json.loads((report_dir / "sessions.json").read_text(encoding="utf-8"))
+    return run, data
+
+
+def read_csv(path):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "sessions.csv must start with a UTF-8 byte-order mark (Excel)"
+    return list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline=""), delimiter=";"))
+
+
+def test_session_report_files(make_fleet, playbook, tmp_path):
+    fleet = make_fleet(servers=2, infobases=3, sessions=12)
+    report_dir = tmp_path / "report"
+    run, data = report(playbook, fleet, report_dir)
+    assert run.rc == 0, run.output
+    expected = [(server["name"], uuid) for i, server in enumerate(fleet.servers) for uuid in fleet.state(i)["sessions"]]
+    assert [(row["server"], row["session"]) for row in data["sessions"]] == expected
+    assert data["errors"] == {}
+
+    # JSON: Cyrillic as text (grep finds a user), never \u escapes
+    raw_json = (report_dir / "sessions.json").read_bytes()
+    user = next(row["user_name"] for row in data["sessions"] if row["user_name"])
+    assert user.encode("utf-8") in raw_json and b"\\u04" not in raw_json
+
+    # CSV: BOM, ';' between fields (Russian-locale Excel), the client computer, raw numbers, the units in the titles
+    rows = read_csv(report_dir / "sessions.csv")
+    header = rows[0]
+    assert header[:5] == ["Server", "Infobase", "User", "Computer", "Client type"]
+    assert "CPU time, ms" in header and "Memory, bytes" in header
+    assert len(rows) == len(expected) + 1 and [r[-1] for r in rows[1:]] == [pair[1] for pair in expected]
+    by_uuid = dict((row["session"], row) for row in data["sessions"])
+    for line in rows[1:]:
+        session = by_uuid[line[-1]]
+        assert line[header.index("Computer")] == session["host"]
+        assert line[header.index("Memory, bytes")] == str(session["memory_total"])
+        assert line[header.index("Started")] == session["started_at"].replace("T", " ")
+    assert (user + '"').encode("utf-8") in (report_dir / "sessions.csv").read_bytes()
+
+    # HTML: every session a row, the search field, the report time, nothing from the internet
+    html = (report_dir / "sessions.html").read_text(encoding="utf-8")
+    assert html.count('<tr data-server="') == len(expected) and 'id="search"' in html and "Report made" in html
+    assert "srv1c-02" in html and "http://" not in html and "https://" not in html and "<script src" not in html
+
+    # a second run over the same sessions changes nothing (the page is rewritten with its new time, not "changed")
+    again = playbook(fleet, PLAYBOOK, session_report_dir=str(report_dir))
+    assert again.rc == 0 and "changed=0" in again.output and "changed=1" not in again.output, again.output
+
+
+def test_session_report_hostile_texts(make_fleet, playbook, tmp_path):
+    """Names come from the clients: a formula stays text in Excel, markup stays text in the page."""
+    fleet = make_fleet(servers=1, infobases=1, sessions=2)
+    template = next(iter(fleet.state(0)["sessions"].values()))
+    hostile = dict(template, session="0badc0de-0000-4000-8000-000000000001", **{
+        "session-id": 99, "user-name": 'Иванов "Главбух" <script>alert(1)</script>', "host": '=HYPERLINK("x";"y")'})
+    fleet.control(0, {"control": "add_sessions", "sessions": [hostile]})
+    report_dir = tmp_path / "report"
+    run, data = report(playbook, fleet, report_dir)
+    assert run.rc == 0, run.output
+    rows = read_csv(report_dir / "sessions.csv")
+    line = next(r for r in rows if r[-1] == hostile["session"])
+    assert line[rows[0].index("Computer")] == "'" + hostile["host"]
+    assert line[rows[0].index("User")] == hostile["user-name"]
+    html = (report_dir / "sessions.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_session_report_with_a_server_down(make_fleet, playbook, tmp_path):
+    fleet = make_fleet(servers=3, infobases=2, sessions=8)
+    os.kill(fleet.servers[1]["pid"], signal.SIGTERM)
+    report_dir = tmp_path / "report"
+    run, data = report(playbook, fleet, report_dir)
+    assert run.rc != 0, run.output
+    assert list(data["errors"]) == ["srv1c-02"] and "cannot connect" in data["errors"]["srv1c-02"]
+    assert set(row["server"] for row in data["sessions"]) == {"srv1c-01", "srv1c-03"}
+    html = (report_dir / "sessions.html").read_text(encoding="utf-8")
+    errors, _, tables = html.partition('<h2>Sessions</h2>')
+    # the unread server is an error, never a row of zeros in a table or a choice of the server filter
+    assert 'id="errors"' in errors and "srv1c-02" in errors and "on 2 of 3 servers" in errors
+    assert "srv1c-02" not in tables
+
+
+# -- the page in a real browser ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = find_chromium()
+    if chromium is None and os.environ.get("ONEC_REQUIRE_BROWSER"):
+        pytest.fail("ONEC_REQUIRE_BROWSER is set (CI) but no Chromium was found")
+    if chromium is None:
+        pytest.skip("no Chromium found (chromium on PATH, or set CHROMIUM=/path/to/chromium): the session report's "
+                    "browser test needs one; on Debian: apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed "
+                                   "(it is in requirements-dev.txt; scripts/bootstrap.sh installs it)")
+    with sync_api.sync_playwright() as driver:
+        # root (CI containers) cannot use Chromium's sandbox
+        args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        launched = driver.chromium.launch(executable_path=chromium, args=args)
+        yield launched
+        launched.close()
+
+
+def fold(text):
+    return text.lower().replace("ё", "е")
+
+
+def app_labels():
+    import yaml
+
+    with open(os.path.join(ROOT, "roles", "session_report", "vars", "main.yml"), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["session_report_app_types"]
+
+
+def expected_rows(sessions, query="", server="", infobase="", app=""):
+    """What the page must show, by the rule the page states: every word in user, infobase name or uuid, computer,
+    client IP or client type (ё = е, any case), and each filter's value."""
+    labels = app_labels()
+    shown = []
+    for s in sessions:
+        text = fold(" ".join([s["user_name"], s["infobase_name"], s["infobase"], s["host"], " ".join(s["client_ip"]),
+                              s["app_id"], labels.get(s["app_id"], "")]))
+        if ((not server or s["server"] == server) and (not infobase or s["infobase_name"] == infobase)
+                and (not app or s["app_id"] == app) and all(word in text for word in fold(query).split())):
+            shown.append(s["session"])
+    return shown
+
+
+def test_session_report_search_filters_and_sort_in_chromium(make_fleet, playbook, tmp_path, browser):
+    fleet = make_fleet(servers=2, infobases=5, sessions=40)  # what scripts/demo.sh starts
+    report_dir = tmp_path / "report"
+    run, data = report(playbook, fleet, report_dir)
+    assert run.rc == 0, run.output
+    sessions = data["sessions"]
+    total = len(sessions)
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("request", lambda request: problems.append("request " + request.url)
+            if not request.url.startswith("file:") else None)
+    page.goto("file://%s" % (report_dir / "sessions.html"))
+
+    search = page.locator("#search")
+    count = page.locator("#shown")
+
+    def visible():
+        return page.eval_on_selector_all(
+            "#sessions tbody tr:not([hidden])", "rows => rows.map(row => row.cells[row.cells.length - 1].textContent)")
+
+    def type_in(text):
+        search.fill("")
+        search.press_sequentially(text)  # key by key, as a person types
+
+    def check(query="", **filters):
+        want = expected_rows(sessions, query, **filters)
+        assert want, "a check that expects no row proves little: %r %r" % (query, filters)
+        assert visible() == want, (query, filters)
+        assert count.text_content() == "%d of %d sessions shown" % (len(want), total)
+        return want
+
+    assert count.text_content() == "%d of %d sessions shown" % (total, total) and visible() == expected_rows(sessions)
+    assert search.evaluate("element => element === document.activeElement"), "the search field has the focus"
+
+    # by user: part of a surname, in lower case, ё typed as е
+    user = next(s["user_name"] for s in sessions if "ё" in s["user_name"])
+    type_in(fold(user.split()[0])[:5])
+    check(fold(user.split()[0])[:5])
+    # by user, full name with initials: two words, both must match
+    type_in(user)
+    assert set(check(user)) == set(s["session"] for s in sessions if s["user_name"] == user)
+    # by infobase uuid (the Cloud panel's "infobase ID"), by infobase name, by computer, by client IP, by client type
+    target = next(s for s in sessions if s["server"] == "srv1c-02")
+    for query in (target["infobase"], target["infobase_name"], target["host"] or "WS-", target["client_ip"][0],
+                  "thin client", "COMConnection"):
+        type_in(query)
+        check(query)
+    assert set(expected_rows(sessions, target["infobase"])) == set(
+        s["session"] for s in sessions if s["infobase"] == target["infobase"])
+
+    # nothing matches: said so, count 0
+    type_in("нет такого")
+    assert visible() == [] and page.locator("#nothing").is_visible()
+    assert count.text_content() == "0 of %d sessions shown" % total
+    search.press("Escape")
+    assert search.input_value() == "" and len(visible()) == total
+
+    # filters: server, then client type, then search within them
+    page.select_option("#filter-server", "srv1c-02")
+    check(server="srv1c-02")
+    page.select_option("#filter-app", "1CV8C")
+    check(server="srv1c-02", app="1CV8C")
+    page.select_option("#filter-infobase", target["infobase_name"])
+    check(server="srv1c-02", app="1CV8C", infobase=target["infobase_name"])
+    page.select_option("#filter-infobase", "")
+    surname = next(s["user_name"].split()[0] for s in sessions if s["server"] == "srv1c-02" and s["app_id"] == "1CV8C")
+    type_in(surname)
+    check(surname, server="srv1c-02", app="1CV8C")
+    page.select_option("#filter-server", "")
+    page.select_option("#filter-app", "")
+    search.fill("")
+    assert len(visible()) == total
+
+    # sorting compares the raw values, not the text shown ("5.03 GB" against "299.4 MB")
+    memory = dict((s["session"], s["memory_total"]) for s in sessions)
+    header = page.locator("#sessions thead th", has_text="Memory")
+    header.click()
+    assert [memory[u] for u in visible()] == sorted(memory.values())
+    header.click()
+    assert [memory[u] for u in visible()] == sorted(memory.values(), reverse=True)
+    shown_memory = page.locator("#sessions tbody tr").first.locator("td").nth(13).text_content()
+    assert shown_memory.endswith(("MB", "GB")) and "\u00a0" in shown_memory
+    # the search still works on the sorted table
+    type_in(user)
+    assert set(visible()) == set(s["session"] for s in sessions if s["user_name"] == user)
+
+    assert problems == []
+    page.close()
