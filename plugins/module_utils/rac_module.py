@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import RacClient
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import RacError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_runner import find_rac
@@ -48,6 +50,19 @@ def client_from_params(params):
         retries=max(0, params.get("retries", 2)),
     )
     return client
+
+
+def text_diff(before, after, header):
+    """A --diff whose Cyrillic reads as text.
+
+    Ansible's default callback json-dumps a diff given as dicts with ASCII escapes (\\u0418 for И); given as text
+    it shows it as it is. Same layout as the callback's (sorted keys, indent 4), without the escapes.
+    """
+
+    def text(value):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=4, separators=(",", ": ")) + "\n"
+
+    return dict(before=text(before), after=text(after), before_header=header, after_header=header)
 
 
 def fail_from_error(module, exc, **result):

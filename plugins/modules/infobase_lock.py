@@ -86,7 +86,7 @@ attributes:
     description: Reports what would change and changes nothing.
   diff_mode:
     support: full
-    description: Shows the lock fields before and after; the permission code is masked.
+    description: Shows the lock fields before and after, as text (Cyrillic readable, not escaped); the permission code is masked.
 seealso:
   - module: onec.cluster.session
   - module: onec.cluster.infobase_info
@@ -195,7 +195,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
     differences,
     shown,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
 
 
 def desired_locks(params):
@@ -258,7 +258,7 @@ def converge(module):
     result = dict(changed=bool(changed_names), cluster=client.cluster_uuid, previous=previous, lock=after,
                   changed_infobases=changed_names, rac_calls=client.calls)
     if module._diff:
-        result["diff"] = dict(before=diff_before, after=diff_after)
+        result["diff"] = text_diff(diff_before, diff_after, "infobase locks (%s)" % client.where())
     return result
 
 

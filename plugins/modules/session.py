@@ -73,7 +73,7 @@ attributes:
     description: Ends nothing and returns exactly the sessions that would be ended.
   diff_mode:
     support: full
-    description: Shows the matching sessions before and the ones left after.
+    description: Shows the matching sessions before and the ones left after, as text (Cyrillic readable, not escaped).
 seealso:
   - module: onec.cluster.session_info
   - module: onec.cluster.infobase_lock
@@ -170,7 +170,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION, append
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError, SessionNotFoundError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions
 from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import end_each, summary
 
@@ -225,8 +225,9 @@ def end_sessions(module):
         rac_calls=client.calls,
     )
     if module._diff:
-        result["diff"] = dict(before={"sessions": describe(selected)},
-                              after={"sessions": describe([s for s in selected if s["session"] not in ended])})
+        result["diff"] = text_diff({"sessions": describe(selected)},
+                                   {"sessions": describe([s for s in selected if s["session"] not in ended])},
+                                   "sessions (%s)" % client.where())
     if failed:
         module.fail_json(msg="%d of %d sessions could not be ended (%s); %d ended, %d already gone. First error: %s"
                              % (len(failed), len(selected), client.where(), len(terminated), len(already_gone),
