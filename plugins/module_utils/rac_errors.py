@@ -61,11 +61,24 @@ class RacTimeoutError(RacError):
     transient = True
 
 
+# "ras srv1c-01:1545, cluster ..." (RacClient.where) -> host, port; the port is the last ":<digits>" of the address.
+_WHERE_ADDRESS = re.compile(r"\bras (\S+):(\d+)(?:,|$)")
+
+
 class RasUnreachableError(RacError):
     summary = "cannot connect to the 1C administration server (ras)"
-    hint = ("Check that ras is running there and listening on that port "
-            "(ras cluster --port=1545), and that ras_host and ras_port are right")
     transient = True
+
+    @property
+    def hint(self):
+        """Names the host and port that were tried (from ``where``), since the default 1545 is often not it."""
+        match = _WHERE_ADDRESS.search(self.where or "")
+        if not match:
+            return ("Check that ras is running and listening on the port given in ras_port "
+                    "(ras cluster --port=<port>), and that ras_host and ras_port are right")
+        host, port = match.groups()
+        return ("Check that ras is running on %s and listening on port %s (ras cluster --port=%s), "
+                "and that ras_host and ras_port are right" % (host, port, port))
 
 
 class RasBackendError(RacError):

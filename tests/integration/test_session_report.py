@@ -108,6 +108,9 @@ def test_session_report_with_a_server_down(make_fleet, playbook, tmp_path):
     run, data = report(playbook, fleet, report_dir)
     assert run.rc != 0, run.output
     assert list(data["errors"]) == ["srv1c-02"] and "cannot connect" in data["errors"]["srv1c-02"]
+    # the hint names the port that was tried, not the default 1545
+    port = fleet.servers[1]["port"]
+    assert "listening on port %d (ras cluster --port=%d)" % (port, port) in data["errors"]["srv1c-02"]
     assert set(row["server"] for row in data["sessions"]) == {"srv1c-01", "srv1c-03"}
     html = (report_dir / "sessions.html").read_text(encoding="utf-8")
     errors, _, tables = html.partition('<h2>Sessions</h2>')

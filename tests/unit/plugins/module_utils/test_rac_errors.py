@@ -86,3 +86,22 @@ def test_describe_names_place_detail_and_fix():
     assert "srv1:1545" in text and "'Main'" in text
     assert "Администратор кластера не аутентифицирован" in text
     assert "cluster_user and cluster_password" in text
+
+
+@pytest.mark.parametrize("where, host, port", [
+    ("ras srv1c-01:1645", "srv1c-01", "1645"),
+    ("ras 127.0.0.1:40123, cluster 'Локальный кластер' (1619820a-d36f-4d8a-a716-1516b1dea077)", "127.0.0.1", "40123"),
+    ("ras ::1:1545, cluster x", "::1", "1545"),
+])
+def test_unreachable_hint_names_the_port_that_was_tried(where, host, port):
+    error = E.error_from_run(255, "Ошибка соединения с сервером\nConnection refused\n")
+    error.where = where
+    text = error.describe()
+    assert "running on %s and listening on port %s (ras cluster --port=%s)" % (host, port, port) in text
+    if port != "1545":
+        assert "1545" not in text
+
+
+def test_unreachable_hint_without_an_address():
+    text = E.RasUnreachableError("Connection refused").describe()
+    assert "ras_port" in text and "1545" not in text
