@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import difflib
 import re
 
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
@@ -141,6 +142,117 @@ def filter_from_params(params, **selectors):
                          client_ips=params["client_ip"], idle_for=params["idle_for"],
                          hibernated=params["hibernated"], exclude_users=params["exclude_users"],
                          exclude_app_ids=params["exclude_app_ids"], **selectors)
+
+
+# The client types rac names in app-id, with what people call them: a filter written the way people say it
+# (app_id: ThinClient) is pointed at the app-id rac prints (1CV8C).
+KNOWN_APP_IDS = {
+    "1CV8": "thick client", "1CV8C": "thin client", "WebClient": "web client", "MobileClient": "mobile client",
+    "Designer": "Designer", "COMConnection": "COM connection", "WSConnection": "web service",
+    "HTTPServiceConnection": "HTTP service", "ODataConnection": "OData", "BackgroundJob": "background job",
+    "JobScheduler": "job scheduler", "SrvrConsole": "cluster console", "RAS": "administration server",
+}
+
+
+def _squash(text):
+    return re.sub(r"[\s_-]+", "", str(text)).lower()
+
+
+def _closest(value, candidates, labels=None, cutoff=0.6):
+    """Up to three of ``candidates`` closest to ``value`` (difflib), compared without case and spaces.
+
+    ``labels`` maps more spellings to a candidate (thin client -> 1CV8C).
+    """
+    keys = {}
+    for candidate in candidates:
+        keys.setdefault(_squash(candidate), candidate)
+    for spelling, candidate in (labels or {}).items():
+        keys.setdefault(_squash(spelling), candidate)
+    found = []
+    for key in difflib.get_close_matches(_squash(value), list(keys), n=5, cutoff=cutoff):
+        if keys[key] not in found:
+            found.append(keys[key])
+    return found[:3]
+
+
+def _quoted(values):
+    return ", ".join("'%s'" % v for v in values)
+
+
+_NAMED_SELECTORS = ("user", "app_id", "host", "client_ip", "exclude_users", "exclude_app_ids", "session", "session_id")
+
+
+def unmatched_selectors(params, sessions, wanted=None):
+    """Warnings for the values of selectors and exclusions that no listed session has.
+
+    A user name missing its dot, ``app_id: ThinClient``, a host or client IP mistyped, the uuid or number of a
+    session that is not there: each matches nothing, silently, and "matched 0" reads as "nothing to do". ``sessions``
+    are the sessions rac listed, ``wanted`` the uuids of the infobases asked for (None: all). Values are compared as
+    the filter compares them (user names exactly; app-ids and hosts without case). Each warning names the option, the
+    value and the closest values that exist.
+
+    Quiet where nothing is wrong: with no session at all there is nothing to miss; an app-id rac knows
+    (BackgroundJob) is no mistake when no such session runs now; an exclusion warns only when a session has a close
+    value (likely the one meant, which the exclusion then does not protect). Unknown infobases need no warning:
+    they fail.
+    """
+    if not any(params.get(option) for option in _NAMED_SELECTORS):
+        return []  # nothing named: no work (session_info may list 10,000 sessions)
+    pool = [s for s in sessions if wanted is None or s.get("infobase") in wanted]
+    if not pool:
+        return []
+    listed = "the %d sessions listed" % len(pool)
+    users = set(s.get("user_name") for s in pool if s.get("user_name"))
+    app_ids = set(str(s.get("app_id")) for s in pool if s.get("app_id"))
+    hosts = set(str(s.get("host")) for s in pool if s.get("host"))
+    ips = set(ip for s in pool for ip in (s.get("client_ip") or []))
+    app_spellings = dict((label, app) for app, label in KNOWN_APP_IDS.items())
+    app_spellings.update((app, app) for app in KNOWN_APP_IDS)
+    known_apps = set(app.lower() for app in KNOWN_APP_IDS)
+
+    checks = [
+        # option, values there, compared without case, more spellings for suggestions
+        ("user", users, False, None),
+        ("app_id", app_ids, True, app_spellings),
+        ("host", hosts, True, None),
+        ("client_ip", ips, False, None),
+        ("exclude_users", users, False, None),
+        ("exclude_app_ids", app_ids, True, app_spellings),
+    ]
+    warnings = []
+    for option, there, fold, spellings in checks:
+        present = set(v.lower() for v in there) if fold else there
+        excluding = option.startswith("exclude_")
+        for value in params.get(option) or []:
+            key = value.lower() if fold else value
+            if key in present or (spellings and key in known_apps):
+                continue
+            # an exclusion warns only about a likely typo of a value that is there (a stricter likeness)
+            closest = _closest(value, there, spellings, cutoff=0.8 if excluding else 0.6)
+            if excluding and not closest:
+                continue
+            if spellings:
+                closest = ["%s (%s)" % (app, KNOWN_APP_IDS[app]) if app in KNOWN_APP_IDS else app for app in closest]
+            warnings.append("%s %r matches none of %s, so it %s; %s" % (
+                option, value, listed, "protects no session" if excluding else "selects nothing",
+                "closest: %s" % _quoted(closest) if closest else "nothing similar there"))
+    uuids = set(str(s.get("session")).lower() for s in pool)
+    for uuid in params.get("session") or []:
+        if uuid.lower() not in uuids:
+            warnings.append("session %s is none of %s (it has ended, or is of another cluster or infobase)"
+                            % (uuid, listed))
+    numbers = sorted(set(s.get("session_id") for s in pool if s.get("session_id") is not None))
+    for number in params.get("session_id") or []:
+        if number not in numbers:
+            warnings.append("session_id %s matches none of %s; numbers there: %s" % (number, listed, _numbers(numbers)))
+    return warnings
+
+
+def _numbers(numbers, limit=15):
+    if not numbers:
+        return "none"
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (", ... (%d in all)" % len(numbers) if len(numbers) > limit else "")
 
 
 def resolve_names(client, infobase_refs=None):

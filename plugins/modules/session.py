@@ -23,6 +23,10 @@ description:
   - The administration server's own session (app-id C(RAS)) is never ended.
   - Forced termination loses the user's unsaved work. To let users leave by themselves first, lock the infobase
     with a start time a few minutes ahead (M(onec.cluster.infobase_lock)), wait, then end what is left.
+  - A selector value that no listed session has (a user name missing its dot, O(app_id=ThinClient), a mistyped
+    host or client IP, a session that is not there) gives a warning naming the value and the closest values that
+    exist, so that "matched 0" is never mistaken for "done"; so does an exclusion that misses a session with a close
+    value (the one it probably meant, which it then does not protect).
 extends_documentation_fragment:
   - onec.cluster.connection
   - onec.cluster.session_filters
@@ -171,7 +175,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDI
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError, SessionNotFoundError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions, unmatched_selectors
 from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import end_each, summary
 
 EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, terminated_count=0, already_gone_count=0,
@@ -203,6 +207,8 @@ def end_sessions(module):
     listed, wanted = list_sessions(client, params["infobase"])
     session_filter.only_infobases(wanted)
     selected = session_filter.select(listed)
+    for warning in unmatched_selectors(params, listed, wanted):
+        module.warn(warning)
     result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))
     if params["max_sessions"] is not None and len(selected) > params["max_sessions"]:
         module.fail_json(msg="%d sessions match, more than max_sessions=%d: none was ended (%s)"

@@ -21,6 +21,9 @@ description:
   - With thousands of sessions, most of the module's time goes into returning them (Ansible checks every returned
     value for secrets and serialises it); O(fields) returns only the columns a report uses, and O(count_only)
     returns only the counts.
+  - A filter value that no listed session has (a user name missing its dot, O(app_id=ThinClient), a mistyped host
+    or client IP) gives a warning naming the value and the closest values that exist, so that matching nothing is
+    never silent.
 options:
   fields:
     description:
@@ -215,7 +218,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_module import (
     run_module,
 )
 from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import snake_key
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions, unmatched_selectors
 
 
 # Every field rac prints for a session (8.3.21 and 8.5.1 captures, docs/rac_contract.md), snake_cased as returned,
@@ -283,6 +286,8 @@ def gather(module):
     listed, wanted = list_sessions(client, params["infobase"])
     session_filter.only_infobases(wanted)
     selected = session_filter.select(listed)
+    for warning in unmatched_selectors(params, listed, wanted):
+        module.warn(warning)
     total = len(listed)
     del listed  # the unfiltered list is not returned: let it go before the result is built
     result = dict(changed=False, cluster=client.cluster_uuid, count=len(selected), counts=count(selected),
