@@ -58,7 +58,7 @@ attributes:
     description: Disconnects nothing and returns exactly the connections that would be disconnected.
   diff_mode:
     support: full
-    description: Shows the selected connections before and the ones left after.
+    description: Shows the selected connections before and the ones left after, as text (Cyrillic readable, not escaped).
 seealso:
   - module: onec.cluster.connection_info
   - module: onec.cluster.session
@@ -129,7 +129,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDI
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
 from ansible_collections.onec.cluster.plugins.module_utils.rac_connections import hanging, list_connections
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ConnectionNotFoundError, ModuleInputError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
 from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import CONNECTION_FIELDS, end_each, summary
 
 EMPTY_RESULT = dict(disconnected=[], already_gone=[], failures=[], matched=0, disconnected_count=0)
@@ -176,8 +176,9 @@ def disconnect(module):
     result.update(changed=bool(dropped), disconnected=dropped, already_gone=already_gone, failures=failed,
                   disconnected_count=len(dropped), rac_calls=client.calls)
     if module._diff:
-        result["diff"] = dict(before={"connections": describe(selected)},
-                              after={"connections": describe([c for c in selected if c["connection"] not in gone])})
+        result["diff"] = text_diff({"connections": describe(selected)},
+                                   {"connections": describe([c for c in selected if c["connection"] not in gone])},
+                                   "connections (%s)" % client.where())
     if failed:
         module.fail_json(msg="%d of %d connections could not be disconnected (%s); %d disconnected. First error: %s"
                              % (len(failed), len(selected), client.where(), len(dropped), failed[0]["error"]),

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 """connection_info, connection and session_wait through ansible-playbook, checked against the simulator's state."""
 
+import json
+
 import pytest
 
 from ras_sim import NULL_UUID
@@ -22,7 +24,7 @@ def test_hanging_connections_listed_dropped_once_and_the_servers_own_kept(make_f
     # check mode names what it would drop and drops nothing; the diff shows it
     would = result["would"]
     assert would["changed"] and [c["connection"] for c in would["disconnected"]] == [com[0]["connection"]]
-    assert "no session" in result["would"]["diff"]["before"]["connections"][0]
+    assert "no session" in json.loads(result["would"]["diff"]["before"])["connections"][0]
     assert result["dropped"]["changed"] and result["dropped"]["disconnected_count"] == 1
     assert not result["again"]["changed"] and result["again"]["matched"] == 0
     assert result["refused"]["failed"] and "never disconnected" in result["refused"]["msg"]
