@@ -27,6 +27,7 @@ rm -rf "$ONEC_CLUSTER_HOME"
 started=$SECONDS
 window_rc=
 
+# shellcheck disable=SC2317  # run by the EXIT trap
 finish() {
     local rc=$?
     summary=

@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone with only Python 3.11+ installed:
 #   ansible-lint, changelog lint, ansible-test sanity, molecule scenarios of the roles, then pytest (unit tests,
-#   simulator golden tests, integration tests that run ansible-playbook against the simulator).
+#   simulator golden tests, integration tests that run ansible-playbook against the simulator, and the session
+#   report's test in headless Chromium where a Chromium is installed: this script never installs system packages).
+# It ends with one line per stage: passed or failed, how long it took, and what was skipped and why.
 # Extra arguments go to pytest, e.g. scripts/test.sh -k session_info
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 cd "$ROOT"
+mkdir -p .build
+rm -f .build/pytest.log
 
-step() { printf '\n==> %s\n' "$*"; }
+STAGES=("ansible-lint" "changelog fragments" "ansible-test sanity" "molecule" "pytest" "untouched ~/.ansible")
+declare -A RESULT=()
+current=
+stage_started=$SECONDS
+
+step() {
+    current="$1"
+    stage_started=$SECONDS
+    printf '\n==> %s\n' "$2"
+}
+
+done_stage() {  # done_stage "what to say after 'passed'"
+    RESULT[$current]="passed ($((SECONDS - stage_started)) s)${1:+; $1}"
+    current=
+}
 
 # The run must leave the operator's ~/.ansible as it was (audit log, installed collections, caches): everything
 # goes inside the checkout (scripts/bootstrap.sh). Compared by a listing with sizes and modification times.
@@ -33,39 +51,95 @@ check_ansible_home() {
     fi
     echo "$real_ansible_home is as it was before the run"
 }
-# checked however the run ends; a change fails the run
-on_exit() {
-    local status=$?
-    step "nothing written to $real_ansible_home"
-    check_ansible_home || status=1
-    exit "$status"
+
+# However the run ends: check ~/.ansible (a change fails the run), then one line per stage.
+summary() {
+    local rc=$?
+    set +e
+    [ -n "$current" ] && RESULT[$current]="FAILED after $((SECONDS - stage_started)) s (exit $rc): see above"
+    step "untouched ~/.ansible" "nothing written to $real_ansible_home"
+    if check_ansible_home; then
+        RESULT[$current]="passed"
+    else
+        RESULT[$current]="FAILED: the run changed $real_ansible_home (see above)"
+        rc=1
+    fi
+    current=
+    printf '\n==> Summary\n'
+    for stage in "${STAGES[@]}"; do
+        printf '%-20s %s\n' "$stage" "${RESULT[$stage]:-not run}"
+    done
+    # pytest's own count, last, as a plain "N passed, N failed" line
+    if [ -f .build/pytest.log ]; then
+        pytest_counts .build/pytest.log
+    fi
+    exit "$rc"
 }
-trap on_exit EXIT
+trap summary EXIT
 
-step "ansible-lint"
+# "pytest: 409 passed, 0 failed, 2 skipped" from pytest's closing line.
+pytest_counts() {
+    local last
+    last="$(grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' "$1" | tail -1)" || true
+    [ -n "$last" ] || return 0
+    echo "pytest: $(number passed "$last") passed, $(( $(number failed "$last") + $(number 'errors?' "$last") )) failed," \
+         "$(number skipped "$last") skipped"
+}
+
+number() {  # number WORD TEXT: the N of "N WORD" in TEXT, 0 if there is none
+    local n
+    n="$(grep -oE "[0-9]+ $1" <<< "$2" | head -1 | cut -d' ' -f1)" || true
+    echo "${n:-0}"
+}
+
+# What pytest skipped and why (-rs lines: "SKIPPED [2] path:line: reason"), one clause per reason.
+pytest_skips() {
+    grep -E '^SKIPPED \[[0-9]+\] ' "$1" | sed -E 's/^SKIPPED \[([0-9]+)\] [^ ]+: (.*)$/\1 skipped: \2/' | joined
+}
+
+# What ansible-test skipped and why: "shellcheck (program not installed)", "<test> on Python X.Y (<reason>)".
+sanity_skips() {
+    {
+        grep -oE 'Required program "[^"]+" not found' "$1" | sed -E 's/Required program "([^"]+)" not found/\1 (the \1 program is not installed)/'
+        grep -oE 'Skipping sanity test "[^"]+"( on Python [0-9.]+)? (because|due to) .*' "$1" | sed -E 's/\.$//' \
+            | sed -E 's/Skipping sanity test "([^"]+)"( on Python [0-9.]+)? (because|due to) (.*)$/\1\2 (\3 \4)/'
+    } | sort -u | joined
+}
+
+joined() {  # lines -> "a; b; c"
+    awk 'NR > 1 { printf "; " } { printf "%s", $0 }'
+}
+
+step "ansible-lint" "ansible-lint"
 ansible-lint --nocolor
+done_stage
 
-step "changelog fragments"
+step "changelog fragments" "changelog fragments"
 antsibull-changelog lint
+done_stage
 
-step "ansible-test sanity (log: .build/sanity.log)"
-mkdir -p .build
+step "ansible-test sanity" "ansible-test sanity (log: .build/sanity.log)"
 if ! bash scripts/sanity.sh > .build/sanity.log 2>&1; then
     grep -E '^(ERROR|FATAL)' .build/sanity.log || tail -40 .build/sanity.log
     echo "ansible-test sanity failed" >&2
     exit 1
 fi
-grep -c '^Running sanity test' .build/sanity.log | sed 's/^/sanity tests run: /'
+ran="$(grep -c '^Running sanity test' .build/sanity.log || true)"
+skips="$(sanity_skips .build/sanity.log)"
+echo "sanity tests run: $ran${skips:+; skipped: $skips}"
+done_stage "$ran tests run${skips:+; skipped: $skips}"
 
-step "molecule: every role's scenario against the simulator (log: .build/molecule.log)"
+step "molecule" "molecule: every role's scenario against the simulator (log: .build/molecule.log)"
 if ! molecule test --all > .build/molecule.log 2>&1; then
     tail -60 .build/molecule.log
     echo "molecule failed" >&2
     exit 1
 fi
 sed -n '/SCENARIO RECAP/,$p' .build/molecule.log | sed 's/\x1b\[[0-9;]*m//g'
+scenarios=(extensions/molecule/*/molecule.yml)
+done_stage "${#scenarios[@]} scenarios"
 
-step "pytest: unit, simulator and integration tests"
+step "pytest" "pytest: unit, simulator and integration tests (log: .build/pytest.log)"
 # pytest's temporary folders (simulated fleets, playbook homes) inside the checkout, emptied at each run
-python -m pytest -n 2 --basetemp="$ROOT/.build/pytest" "$@"
-
+python -m pytest -n 2 --basetemp="$ROOT/.build/pytest" "$@" 2>&1 | tee .build/pytest.log
+done_stage "$(pytest_counts .build/pytest.log | sed 's/^pytest: //')$(s="$(pytest_skips .build/pytest.log)"; [ -n "$s" ] && echo "; $s")"
