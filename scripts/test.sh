@@ -92,7 +92,7 @@ number() {  # number WORD TEXT: the N of "N WORD" in TEXT, 0 if there is none
     echo "${n:-0}"
 }
 
-# What pytest skipped and why (-rs lines: "SKIPPED [2] path:line: reason"), one clause per reason.
+# What pytest skipped and why (the SKIPPED lines of -ra, set in pytest.ini: "SKIPPED [2] path:line: reason").
 pytest_skips() {
     grep -E '^SKIPPED \[[0-9]+\] ' "$1" | sed -E 's/^SKIPPED \[([0-9]+)\] [^ ]+: (.*)$/\1 skipped: \2/' | joined
 }
