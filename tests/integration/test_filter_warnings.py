@@ -2,6 +2,7 @@
 """A filter that names something that is not there warns, in session_info and session (ansible-playbook output)."""
 
 import os
+import uuid
 
 import pytest
 
@@ -15,8 +16,9 @@ def test_filters_that_match_nothing_warn_with_the_closest_values(make_fleet, pla
     sessions = list(fleet.state()["sessions"].values())
     user = next(s["user-name"] for s in sessions if s["user-name"].endswith("."))
     host = next(s["host"] for s in sessions if s["host"].startswith("WS-"))
+    other = str(uuid.uuid4())  # an infobase of another cluster, as far as this one knows
     run = playbook(fleet, os.path.join(INTEGRATION, "files", "filter_warnings.yml"), warn_user=user[:-1],
-                   warn_host=host.replace("WS-", "WS"))
+                   warn_host=host.replace("WS-", "WS"), warn_other_infobase=other)
     assert run.rc == 0, run.output
     text = " ".join(run.output.split())  # the callback wraps long warnings
     assert "[WARNING]: user '%s' matches none of the %d sessions listed, so it selects nothing; closest: '%s'" % (
@@ -27,4 +29,8 @@ def test_filters_that_match_nothing_warn_with_the_closest_values(make_fleet, pla
     result = run.result("srv1c-01")
     assert result["by_user"]["count"] == 0 and result["by_app"]["count"] == 0 and result["by_host"]["matched"] == 0
     assert any("closest: '%s'" % user in w for w in result["by_user"]["warnings"])
+    # an infobase the cluster does not have is not a warning but a failure, naming the infobases it has
+    failed = result["by_other_infobase"]
+    assert failed["failed"] and failed["error"] == "InfobaseNotFoundError"
+    assert other in failed["msg"] and fleet.servers[0]["infobases"][0] in failed["msg"]
     assert len(fleet.state()["sessions"]) == len(sessions)
