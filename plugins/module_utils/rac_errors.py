@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import time
 
 
 class RacError(Exception):
@@ -26,10 +27,11 @@ class RacError(Exception):
     hint = ""
     transient = False
 
-    def __init__(self, detail="", rc=None, command=None, where=None, from_rac=False):
+    def __init__(self, detail="", rc=None, command=None, where=None, from_rac=False, said_by="rac"):
         super(RacError, self).__init__(detail)
         self.detail = (detail or "").strip()
-        self.from_rac = from_rac  # detail is rac's own text (else the collection's words)
+        self.from_rac = from_rac  # detail is the server's or rac's own text (else the collection's words)
+        self.said_by = said_by  # who said it: "rac", or "ras" for the native backend
         self.rc = rc
         self.command = command  # masked argument list, safe to show
         self.where = where
@@ -40,7 +42,7 @@ class RacError(Exception):
             parts[0] += " (%s)" % self.where
         if self.detail:
             text = " / ".join(self.detail.splitlines())
-            parts.append("rac said: %s" % text if self.from_rac else text)
+            parts.append("%s said: %s" % (self.said_by, text) if self.from_rac else text)
         if self.hint:
             parts.append(self.hint)
         return ". ".join(p.rstrip(".") for p in parts) + "."
@@ -59,6 +61,14 @@ class RacTimeoutError(RacError):
     summary = "rac did not finish in time"
     hint = "Check that ras answers, or raise the timeout option (seconds per rac call)"
     transient = True
+
+
+class RasProtocolError(RacError):
+    """The native backend got bytes it cannot read (not ras, a proxy in the way, or a ras version it does not know)."""
+
+    summary = "the answer of the 1C administration server (ras) is not in the RAS protocol this collection speaks"
+    hint = ("Check that ras_host and ras_port point at ras itself (not at ragent, a proxy or another service), "
+            "or use backend: rac")
 
 
 # "ras srv1c-01:1545, cluster ..." (RacClient.where) -> host, port; the port is the last ":<digits>" of the address.
@@ -177,6 +187,45 @@ def classify(rc, stderr, stdout=""):
         if pattern.search(text):
             return cls
     return RacError
+
+
+# Exception classes of the RAS protocol (native backend) -> error class; the class does not depend on the server's
+# language. #Failure covers several causes (administrator not authenticated, data changed...): its text decides.
+_EXCEPTION_CLASSES = {
+    "v8.service.Admin.Cluster#Rights": InfobaseAuthError,
+    "v8.service.Admin.Cluster#SessionNotFound": SessionNotFoundError,
+    "v8.service.Admin.Cluster#ClusterNotFound": ClusterNotFoundError,
+    "v8.service.Admin.Cluster#InfoBaseNotFound": InfobaseNotFoundError,
+    # ras lost its link to ragent/rphost ("recv returns zero, disconnected")
+    "swp.UnknownThrowable": RasBackendError,
+}
+
+
+def error_from_exception(name, text):
+    """A RAS exception answer (class name, server text) -> the typed error the rac backend raises for it."""
+    cls = _EXCEPTION_CLASSES.get(name)
+    if cls is None:
+        cls = classify(None, text)
+    return cls(text or name, from_rac=True, said_by="ras")
+
+
+def retrying(action, retries, backoff, pause=time.sleep):
+    """action() again after a transient RacError, ``retries`` times, pausing backoff, 2 x backoff...
+
+    Permanent errors (credentials, unknown names, bad input) are raised at once. The one retry policy of both
+    backends: a rac run and a native call.
+    """
+    attempt = 0
+    while True:
+        try:
+            return action()
+        except RacError as exc:
+            if not exc.transient or attempt >= retries:
+                if attempt:
+                    exc.detail += " (after %d retries)" % attempt
+                raise
+        attempt += 1
+        pause(backoff * (2 ** (attempt - 1)))
 
 
 def error_from_run(rc, stderr, stdout="", command=None):

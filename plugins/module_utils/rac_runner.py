@@ -24,7 +24,6 @@ import glob
 import os
 import re
 import subprocess
-import time
 
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import (
     ModuleInputError,
@@ -32,6 +31,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import (
     RacNotFoundError,
     RacTimeoutError,
     error_from_run,
+    retrying,
 )
 
 # Linux refuses a single argument longer than this (MAX_ARG_STRLEN); rac's own limit is not known.
@@ -177,7 +177,6 @@ class RacRunner:
         self.retries = retries
         self.backoff = backoff
         self.calls = 0
-        self.retried = 0
         self._env = rac_environment()
 
     def argv(self, args):
@@ -186,18 +185,7 @@ class RacRunner:
     def run(self, args):
         argv = self.argv(args)
         check_arguments(argv)
-        attempt = 0
-        while True:
-            try:
-                return self._run_once(argv)
-            except RacError as exc:
-                if not exc.transient or attempt >= self.retries:
-                    if attempt:
-                        exc.detail += " (after %d retries)" % attempt
-                    raise
-            attempt += 1
-            self.retried += 1
-            time.sleep(self.backoff * (2 ** (attempt - 1)))
+        return retrying(lambda: self._run_once(argv), self.retries, self.backoff)
 
     def _run_once(self, argv):
         self.calls += 1
