@@ -196,6 +196,9 @@ _EXCEPTION_CLASSES = {
     "v8.service.Admin.Cluster#SessionNotFound": SessionNotFoundError,
     "v8.service.Admin.Cluster#ClusterNotFound": ClusterNotFoundError,
     "v8.service.Admin.Cluster#InfoBaseNotFound": InfobaseNotFoundError,
+    "v8.service.Admin.Cluster#ConnectionNotFound": ConnectionNotFoundError,
+    # what 8.5.1 answers to a disconnect of an unknown connection ("Соединение <uuid> не найдено")
+    "v8.service.Admin.Cluster#ClientNotFound": ConnectionNotFoundError,
     # ras lost its link to ragent/rphost ("recv returns zero, disconnected")
     "swp.UnknownThrowable": RasBackendError,
 }

@@ -34,6 +34,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rac_format  # noqa: E402
+import ras_protocol  # noqa: E402
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 NULL_UUID = "00000000-0000-0000-0000-000000000000"
@@ -56,6 +57,12 @@ NEVER_LEAVE_APPS = {"COMConnection", "BackgroundJob", "RAS", "WSConnection", "Sr
 # Infobase update option -> stored field (same name) ; all of them clear on "".
 LOCK_OPTIONS = ("sessions-deny", "denied-from", "denied-to", "denied-message", "denied-parameter",
                 "permission-code", "scheduled-jobs-deny")
+
+
+class Records:
+    def __init__(self, kind, records):
+        self.kind = kind
+        self.records = records
 
 
 class RacFailure(Exception):
@@ -164,7 +171,12 @@ class Simulator:
             for uuid in leaving:
                 del cluster["sessions"][uuid]
 
-    def render(self, kind, records):
+    @staticmethod
+    def render(kind, records):
+        """What a command answers: records of a kind, printed by the rac path, encoded by the RAS protocol path."""
+        return Records(kind, list(records))
+
+    def rac_text(self, kind, records):
         return rac_format.render(kind, records, self.version)
 
     # -- commands -------------------------------------------------------------
@@ -179,16 +191,50 @@ class Simulator:
                 del self.faults[kind]
             return fault
 
-    def handle(self, mode, words, options):
-        """-> (stdout, stderr, rc)"""
+    def admit(self, name, key):
+        """The faults and latency every request goes through, on either wire format, before it is answered.
+
+        -> None when the connection is to be reset without an answer, else whether ras goes away after answering.
+        """
+        reset = False
+        with self.lock:
+            self.rac_calls += 1
+            number = self.rac_calls
+            reset_every = self.faults.get("reset_every")
+            die_after = self.faults.get("die_after_calls")
+            # Every N-th *new* request is reset; a repeat (the client's retry) always goes through. Counting
+            # retries too would make the number of resets depend on how concurrent calls interleave.
+            if reset_every and key not in self.seen_requests:
+                self.seen_requests.add(key)
+                reset = len(self.seen_requests) % reset_every == 0
+        if reset:
+            self.count("(connection reset)")
+            return None
+        hang = self.take_fault("hang", name)
+        if hang:
+            self.count("(hang) " + name)  # counted now: the caller may give up before this call ends
+            time.sleep(hang["seconds"])
+        if self.latency:
+            time.sleep(self.latency)  # outside the state lock: calls overlap, as on a real ras
+        return bool(die_after and number >= die_after)
+
+    def execute(self, mode, words, options, present):
+        """Run one command on the state -> its answer, records turned into text or bytes by present(kind, records)
+        under the state lock. Raises RacFailure. The one place both wire formats (rac text, RAS protocol) share."""
         name = " ".join([mode] + words)
         self.count(name)
         handler = getattr(self, "cmd_" + "_".join([mode] + words).replace("-", "_"), None)
         if handler is None:
-            return "", "rac simulator: '%s' is not simulated\n" % name, 255
+            raise RacFailure("rac simulator: '%s' is not simulated\n" % name)
+        with self.lock:
+            answer = handler(options)
+            return present(answer.kind, answer.records) if isinstance(answer, Records) else (answer or "")
+
+    def handle(self, mode, words, options):
+        """-> (stdout, stderr, rc) of the simulated rac"""
+        name = " ".join([mode] + words)
         try:
-            with self.lock:
-                stdout = handler(options) or ""
+            stdout = self.execute(mode, words, options, self.rac_text)
         except RacFailure as failure:
             return "", failure.stderr, 255
         garbage = self.take_fault("garbage", name)
@@ -402,8 +448,9 @@ def _json_default(value):
 
 
 class Handler(socketserver.StreamRequestHandler):
-    """Two wire formats: the simulated rac sends b"M" + marshal (cheap to start, see rac_cli.py) and reads
-    marshal until EOF; control requests from tests are one JSON line each way."""
+    """Three wire formats, told apart by the first byte: the simulated rac sends b"M" + marshal (cheap to start, see
+    rac_cli.py) and reads marshal until EOF; the native backend speaks the real RAS protocol (ras_protocol.py,
+    starts with 0x1c); control requests from tests are one JSON line each way."""
 
     def handle(self):
         first = self.rfile.read(1)
@@ -413,32 +460,17 @@ class Handler(socketserver.StreamRequestHandler):
         if first == b"M":
             request = marshal.loads(self.rfile.read())
             name = " ".join([request["mode"]] + request["command"])
-            key = marshal.dumps(request)
-            reset = False
-            with sim.lock:
-                sim.rac_calls += 1
-                number = sim.rac_calls
-                reset_every = sim.faults.get("reset_every")
-                die_after = sim.faults.get("die_after_calls")
-                # Every N-th *new* request is reset; a repeat (the client's retry) always goes through. Counting
-                # retries too would make the number of resets depend on how concurrent calls interleave.
-                if reset_every and key not in sim.seen_requests:
-                    sim.seen_requests.add(key)
-                    reset = len(sim.seen_requests) % reset_every == 0
-            if reset:
-                sim.count("(connection reset)")
+            die_after = sim.admit(name, marshal.dumps(request))
+            if die_after is None:
                 return  # closed without an answer
-            hang = sim.take_fault("hang", name)
-            if hang:
-                sim.count("(hang) " + name)  # counted now: the caller may give up before this call ends
-                time.sleep(hang["seconds"])
-            if sim.latency:
-                time.sleep(sim.latency)  # outside the state lock: calls overlap, as on a real ras
             stdout, stderr, rc = sim.handle(request["mode"], request["command"], request["options"])
             self.wfile.write(marshal.dumps({"stdout": stdout, "stderr": stderr, "rc": rc}))
-            if die_after and number >= die_after:
+            if die_after:
                 self.wfile.flush()
                 os._exit(0)  # ras goes away: the next calls find nothing listening
+            return
+        if first == ras_protocol.INIT_BLOCK[:1]:
+            ras_protocol.serve(self, sim, first, RacFailure)
             return
         request = json.loads((first + self.rfile.readline()).decode("utf-8"))
         answer = sim.control(request)

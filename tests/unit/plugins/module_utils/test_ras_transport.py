@@ -191,7 +191,7 @@ def test_disconnect_of_an_unknown_connection(fake):
     server = fake(replay(V16 + "connection_disconnect"))
     native = backend(server, cluster_user="cadmin", cluster_password="cpass", infobase_user="iadmin",
                      infobase_password="opass")
-    with pytest.raises(E.RacError, match="Соединение 00000000-0000-0000-0000-000000000000 не найдено"):
+    with pytest.raises(E.ConnectionNotFoundError, match="Соединение 00000000-0000-0000-0000-000000000000 не найдено"):
         native.disconnect(CLUSTER, "0399133a-6d5d-4fb0-9029-d240c8e07763", "00000000-0000-0000-0000-000000000000")
     native.close()
     time.sleep(0.1)
