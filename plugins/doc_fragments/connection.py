@@ -21,9 +21,21 @@ options:
       - TCP port of C(ras).
     type: int
     default: 1545
+  backend:
+    description:
+      - How the modules talk to C(ras).
+      - V(rac) runs the 1C C(rac) client once per call; it must be installed where the module runs.
+      - V(native) speaks the RAS protocol itself, in Python, with nothing installed: no C(rac), no passwords on a
+        command line, one connection for lists and one per concurrent call (C(concurrency)) for bulk ends, each
+        authenticated once. Tested against captures of real C(rac)/C(ras) traffic (services 11.0 and 16.0) and
+        the simulator, not yet against every platform version; see the README section "Running without rac" for
+        what is UNVERIFIED.
+    type: str
+    choices: [rac, native]
+    default: rac
   rac_path:
     description:
-      - Path to the C(rac) executable.
+      - Path to the C(rac) executable. Not used with O(backend=native).
       - When not set, C(rac) is looked up on E(PATH), then the newest C(/opt/1cv8/x86_64/*/rac) or C(/opt/1cv8/*/rac).
     type: path
   cluster:
@@ -40,7 +52,8 @@ options:
     description:
       - Password of O(cluster_user).
       - "rac takes passwords on its command line, where other local users of the host that runs it can see them
-        in the process list; run the modules on the controller (C(delegate_to: localhost)), not on shared hosts."
+        in the process list; run the modules on the controller (C(delegate_to: localhost)), not on shared hosts.
+        O(backend=native) sends them only over its connection to C(ras) (in clear, as C(rac) does)."
     type: str
   infobase_user:
     description:
@@ -52,7 +65,8 @@ options:
     type: str
   timeout:
     description:
-      - Seconds one rac call may take before it is stopped and reported.
+      - Seconds one rac call (with O(backend=native), one connection attempt or one answer) may take before it is
+        stopped and reported.
     type: int
     default: 30
   retries:
@@ -65,5 +79,6 @@ options:
 notes:
   - "All modules of this collection belong to the action group C(onec.cluster.rac), so the options above can be set
     once per play with C(module_defaults: {group/onec.cluster.rac: {...}})."
-  - "The modules run C(rac), so they run where C(rac) is installed; usually the controller, with C(delegate_to: localhost)."
+  - "With O(backend=rac) the modules run C(rac), so they run where C(rac) is installed; usually the controller, with
+    C(delegate_to: localhost). O(backend=native) needs only Python and a TCP route to C(ras)."
 """

@@ -1,12 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, onec.cluster developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""High-level rac operations on one ras: resolve a cluster and infobases, read, change.
+"""The one client interface of the modules, and its rac backend.
+
+RacClient resolves a cluster and infobases and reads and changes them on one
+ras; a backend makes the calls: RacBackend here (one rac run per call) or
+ras_client.NativeBackend (the RAS protocol, no rac). Both return the same
+records and raise the same typed errors, so a module never knows which it has.
 
 Every failure is a RacError subclass whose ``where`` names the ras address,
 the cluster and (when known) the infobase, so a module can show a message a
-person can act on. Fewer rac calls is the design lever: a cluster given as a
-uuid is used as it is (rac itself says if it is unknown), infobase names are
+person can act on. Fewer calls is the design lever: a cluster given as a
+uuid is used as it is (ras itself says if it is unknown), infobase names are
 resolved with one ``summary list``.
 """
 
@@ -48,20 +53,71 @@ def lock_state(info):
     return dict((field, info.get(field, "")) for field in LOCK_FIELDS)
 
 
-class RacClient:
+class RacBackend:
+    """The rac backend: each operation is one rac run (retried by RacRunner), its output read by rac_parser."""
+
     def __init__(self, rac, host="localhost", port=1545, timeout=30, cluster_user=None, cluster_password=None,
                  infobase_user=None, infobase_password=None, runner=None, retries=2):
         self.address = "%s:%s" % (host, port)
         self.runner = runner or RacRunner(rac, self.address, timeout, retries=retries)
         self.cluster_credentials = {"cluster_user": cluster_user, "cluster_password": cluster_password}
         self.infobase_credentials = {"infobase_user": infobase_user, "infobase_password": infobase_password}
+
+    @property
+    def calls(self):
+        return self.runner.calls
+
+    def close(self):
+        """Nothing stays open between rac runs."""
+
+    def _run(self, words, cluster=None, infobase_credentials=False, **options):
+        if cluster:
+            options.update(cluster=cluster, **self.cluster_credentials)
+        if infobase_credentials:
+            options.update(self.infobase_credentials)
+        return self.runner.run(build_args(words, options))
+
+    def clusters(self):
+        # `cluster list` takes no credentials (and rejects agent ones).
+        return parse_records(self._run(["cluster", "list"]), uniform=True)
+
+    def infobases(self, cluster):
+        return parse_records(self._run(["infobase", "summary", "list"], cluster), uniform=True)
+
+    def infobase_info(self, cluster, infobase):
+        return parse_single(self._run(["infobase", "info"], cluster, True, infobase=infobase))
+
+    def infobase_update(self, cluster, infobase, **fields):
+        """Only the given fields change (rac reads and writes the rest of the record itself)."""
+        self._run(["infobase", "update"], cluster, True, infobase=infobase, **fields)
+
+    def sessions(self, cluster, infobase=None):
+        return parse_records(self._run(["session", "list"], cluster, infobase=infobase), uniform=True)
+
+    def terminate(self, cluster, session, message=None):
+        self._run(["session", "terminate"], cluster, session=session, error_message=message)
+
+    def connections(self, cluster, infobase=None):
+        return parse_records(self._run(["connection", "list"], cluster, infobase=infobase), uniform=True)
+
+    def disconnect(self, cluster, process, connection):
+        self._run(["connection", "disconnect"], cluster, True, process=process, connection=connection)
+
+
+class RacClient:
+    """What every module talks to: one ras, one cluster, typed operations; the backend (RacBackend, or
+    ras_client.NativeBackend) does the calls. Names are resolved here and every failure gets its ``where``."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.address = backend.address
         self.cluster_uuid = None
         self.cluster_label = None  # name or uuid as the user knows it, for messages
 
     # -- plumbing ---------------------------------------------------------
     @property
     def calls(self):
-        return self.runner.calls
+        return self.backend.calls
 
     def where(self, infobase=None):
         parts = ["ras %s" % self.address]
@@ -71,23 +127,22 @@ class RacClient:
             parts.append("infobase %s" % infobase)
         return ", ".join(parts)
 
-    def call(self, words, infobase_label=None, **options):
+    def call(self, operation, *args, **kwargs):
+        """backend.<operation>(*args, **kwargs); a failure is told where it happened (``infobase_label``)."""
+        label = kwargs.pop("infobase_label", None)
         try:
-            return self.runner.run(build_args(words, options))
+            return getattr(self.backend, operation)(*args, **kwargs)
         except RacError as exc:
             if exc.where is None:
-                exc.where = self.where(infobase_label)
+                exc.where = self.where(label)
+            if isinstance(exc, InfobaseAuthError) and label:
+                exc.hint = ("Infobase %s has users: set infobase_user and infobase_password to a user with "
+                            "administrative rights in it" % label)
             raise
-
-    def _cluster_options(self):
-        options = {"cluster": self.cluster_uuid}
-        options.update(self.cluster_credentials)
-        return options
 
     # -- clusters -----------------------------------------------------------
     def clusters(self):
-        # `cluster list` takes no credentials (and rejects agent ones).
-        return parse_records(self.call(["cluster", "list"]), uniform=True)
+        return self.call("clusters")
 
     def use_cluster(self, ref=None):
         """Pick the cluster: a uuid as it is, a name via `cluster list`, or the only one."""
@@ -119,7 +174,7 @@ class RacClient:
 
     # -- infobases ----------------------------------------------------------
     def infobases(self):
-        return parse_records(self.call(["infobase", "summary", "list"], **self._cluster_options()), uniform=True)
+        return self.call("infobases", self.cluster_uuid)
 
     def resolve_infobases(self, refs, summaries=None):
         """Names or uuids -> summary records, in the order given; unknown ones fail together."""
@@ -143,51 +198,26 @@ class RacClient:
         return chosen
 
     def infobase_info(self, infobase, name=None):
-        options = self._cluster_options()
-        options.update(infobase=infobase)
-        options.update(self.infobase_credentials)
-        label = name or infobase
-        try:
-            return parse_single(self.call(["infobase", "info"], infobase_label=label, **options))
-        except InfobaseAuthError as exc:
-            exc.hint = ("Infobase %s has users: set infobase_user and infobase_password to a user with "
-                        "administrative rights in it" % label)
-            raise
+        return self.call("infobase_info", self.cluster_uuid, infobase, infobase_label=name or infobase)
 
     def infobase_update(self, infobase, name=None, **fields):
-        options = self._cluster_options()
-        options.update(infobase=infobase)
-        options.update(self.infobase_credentials)
-        options.update(fields)
-        return self.call(["infobase", "update"], infobase_label=name or infobase, **options)
+        self.call("infobase_update", self.cluster_uuid, infobase, infobase_label=name or infobase, **fields)
 
     # -- sessions -----------------------------------------------------------
     def sessions(self, infobase=None):
-        options = self._cluster_options()
-        options.update(infobase=infobase)
-        return parse_records(self.call(["session", "list"], **options), uniform=True)
+        return self.call("sessions", self.cluster_uuid, infobase)
 
     def terminate(self, session, message=None):
-        options = self._cluster_options()
-        options.update(session=session, error_message=message)
-        self.call(["session", "terminate"], **options)
+        self.call("terminate", self.cluster_uuid, session, message)
 
     # -- connections --------------------------------------------------------
     def connections(self):
         """Every connection of the cluster: one call, cluster administrator credentials only."""
-        return parse_records(self.call(["connection", "list"], **self._cluster_options()), uniform=True)
+        return self.call("connections", self.cluster_uuid)
 
     def disconnect(self, process, connection, infobase_label=None):
-        """`connection disconnect`: rac wants the working process too, and the infobase's credentials."""
-        options = self._cluster_options()
-        options.update(process=process, connection=connection)
-        options.update(self.infobase_credentials)
-        try:
-            self.call(["connection", "disconnect"], infobase_label=infobase_label, **options)
-        except InfobaseAuthError as exc:
-            exc.hint = ("Infobase %s has users: set infobase_user and infobase_password to a user with "
-                        "administrative rights in it" % infobase_label)
-            raise
+        """Drop one connection: the working process is needed too, and the infobase's credentials."""
+        self.call("disconnect", self.cluster_uuid, process, connection, infobase_label=infobase_label)
 
 
 def _names(records, id_key, key="name", limit=20):

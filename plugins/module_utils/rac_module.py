@@ -7,11 +7,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import atexit
 import json
 
-from ansible_collections.onec.cluster.plugins.module_utils.rac_client import RacClient
+from ansible_collections.onec.cluster.plugins.module_utils.rac_client import RacBackend, RacClient
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import RacError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_runner import find_rac
+from ansible_collections.onec.cluster.plugins.module_utils.ras_client import NativeBackend
+
+BACKENDS = ("rac", "native")
 
 
 def connection_argument_spec():
@@ -19,6 +23,7 @@ def connection_argument_spec():
     return dict(
         ras_host=dict(type="str", default="localhost"),
         ras_port=dict(type="int", default=1545),
+        backend=dict(type="str", default="rac", choices=list(BACKENDS)),
         rac_path=dict(type="path"),
         cluster=dict(type="str"),
         cluster_user=dict(type="str"),
@@ -37,9 +42,8 @@ def argument_spec(**module_options):
 
 
 def client_from_params(params):
-    """A RacClient bound to the cluster named in the options (resolved here)."""
-    client = RacClient(
-        find_rac(params.get("rac_path")),
+    """A RacClient on the backend the options name: rac (runs rac) or native (speaks the RAS protocol itself)."""
+    options = dict(
         host=params["ras_host"],
         port=params["ras_port"],
         timeout=params["timeout"],
@@ -49,7 +53,12 @@ def client_from_params(params):
         infobase_password=params.get("infobase_password"),
         retries=max(0, params.get("retries", 2)),
     )
-    return client
+    if params.get("backend") == "native":
+        backend = NativeBackend(**options)
+        atexit.register(backend.close)  # ends each RAS connection politely when the module exits
+    else:
+        backend = RacBackend(find_rac(params.get("rac_path")), **options)
+    return RacClient(backend)
 
 
 def text_diff(before, after, header):

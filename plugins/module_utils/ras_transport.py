@@ -109,7 +109,7 @@ class RasConnection:
         """Cluster administrator authentication (0x09), once per connection and cluster."""
         credentials = (user or "", password or "")
         if self._cluster_auth.get(cluster) != credentials:
-            self.call(codec.cluster_auth(cluster, user, password))
+            self._exchange(codec.cluster_auth(cluster, user, password))
             self._cluster_auth[cluster] = credentials
 
     def authenticate_infobase(self, cluster, user, password):
@@ -117,17 +117,20 @@ class RasConnection:
         call that needs it, as #Rights."""
         credentials = (user or "", password or "")
         if self._infobase_auth.get(cluster) != credentials:
-            self.call(codec.infobase_auth(cluster, user, password))
+            self._exchange(codec.infobase_auth(cluster, user, password))
             self._infobase_auth[cluster] = credentials
 
     def call(self, request, answer=None):
         """Send one request; -> a Reader on the answer's body (``answer`` = expected method id) or None for an ack.
 
-        An exception answer raises its typed error.
+        An exception answer raises its typed error. ``calls`` counts these, not the authentications.
         """
+        self.calls += 1
+        return self._exchange(request, answer)
+
+    def _exchange(self, request, answer=None):
         if self.sock is None:
             self.open()
-        self.calls += 1
         self._send(request)
         deadline = time.monotonic() + self.timeout
         while True:

@@ -1,43 +1,64 @@
 # -*- coding: utf-8 -*-
-"""RacClient against the simulator: resolution, typed results, errors that name the place and the fix."""
+"""RacClient against the simulator, on both backends: resolution, typed results, errors that name the place and
+the fix. The same test passing on rac and native is the seam's promise: a module cannot tell them apart."""
 
 import pytest
 
 from conftest import RAC
 from ansible_collections.onec.cluster.plugins.module_utils import rac_errors as E
-from ansible_collections.onec.cluster.plugins.module_utils.rac_client import RacClient, lock_state, require_uuid
+from ansible_collections.onec.cluster.plugins.module_utils.rac_client import (
+    RacBackend,
+    RacClient,
+    lock_state,
+    require_uuid,
+)
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import list_sessions
+from ansible_collections.onec.cluster.plugins.module_utils.ras_client import NativeBackend
 
 
-def client_for(server, **overrides):
-    options = dict(host=server["host"], port=server["port"], cluster_user=server["cluster_user"],
-                   cluster_password=server["cluster_password"], infobase_user=server["infobase_user"],
-                   infobase_password=server["infobase_password"])
-    options.update(overrides)
-    return RacClient(RAC, **options)
+@pytest.fixture(params=["rac", "native"], autouse=True)
+def backend(request):
+    return request.param
 
 
-def test_only_cluster_by_default_and_by_name(fleet):
+def make_client(backend, **options):
+    if backend == "native":
+        return RacClient(NativeBackend(**options))
+    return RacClient(RacBackend(RAC, **options))
+
+
+@pytest.fixture
+def client_for(backend):
+    def make(server, **overrides):
+        options = dict(host=server["host"], port=server["port"], cluster_user=server["cluster_user"],
+                       cluster_password=server["cluster_password"], infobase_user=server["infobase_user"],
+                       infobase_password=server["infobase_password"])
+        options.update(overrides)
+        return make_client(backend, **options)
+    return make
+
+
+def test_only_cluster_by_default_and_by_name(fleet, client_for):
     server = fleet.servers[0]
     client = client_for(server)
     assert client.use_cluster()["cluster"] == server["cluster"]
     assert client_for(server).use_cluster("Локальный кластер")["cluster"] == server["cluster"]
 
 
-def test_cluster_uuid_costs_no_lookup(fleet):
+def test_cluster_uuid_costs_no_lookup(fleet, client_for):
     client = client_for(fleet.servers[0])
     client.use_cluster(fleet.servers[0]["cluster"].upper())
     assert client.calls == 0 and client.cluster_uuid == fleet.servers[0]["cluster"]
 
 
-def test_unknown_cluster_name_lists_the_real_ones(fleet):
+def test_unknown_cluster_name_lists_the_real_ones(fleet, client_for):
     with pytest.raises(E.ClusterNotFoundError) as info:
         client_for(fleet.servers[0]).use_cluster("Нет такого")
     text = info.value.describe()
     assert "'Нет такого'" in text and "'Локальный кластер'" in text and "127.0.0.1:%d" % fleet.servers[0]["port"] in text
 
 
-def test_unknown_cluster_uuid_is_reported_by_rac(fleet):
+def test_unknown_cluster_uuid_is_reported_by_rac(fleet, client_for):
     client = client_for(fleet.servers[0])
     client.use_cluster("00000000-0000-0000-0000-000000000001")
     with pytest.raises(E.ClusterNotFoundError) as info:
@@ -45,7 +66,7 @@ def test_unknown_cluster_uuid_is_reported_by_rac(fleet):
     assert "00000000-0000-0000-0000-000000000001" in info.value.describe()
 
 
-def test_infobases_by_name_and_uuid_and_unknown(fleet):
+def test_infobases_by_name_and_uuid_and_unknown(fleet, client_for):
     client = client_for(fleet.servers[0])
     client.use_cluster()
     summaries = client.infobases()
@@ -58,7 +79,7 @@ def test_infobases_by_name_and_uuid_and_unknown(fleet):
     assert "'nope', 'nada'" in text and names[0] in text and "cluster 'Локальный кластер'" in text
 
 
-def test_wrong_cluster_password_names_host_cluster_and_fix(fleet):
+def test_wrong_cluster_password_names_host_cluster_and_fix(fleet, client_for):
     server = fleet.servers[0]
     client = client_for(server, cluster_password="wrong")
     client.use_cluster()
@@ -69,7 +90,7 @@ def test_wrong_cluster_password_names_host_cluster_and_fix(fleet):
     assert "cluster_user and cluster_password" in text and "wrong" not in text
 
 
-def test_infobase_credentials_error_names_the_infobase(fleet):
+def test_infobase_credentials_error_names_the_infobase(fleet, client_for):
     client = client_for(fleet.servers[0], infobase_user=None, infobase_password=None)
     client.use_cluster()
     infobase = client.infobases()[0]
@@ -79,7 +100,7 @@ def test_infobase_credentials_error_names_the_infobase(fleet):
     assert "infobase %s" % infobase["name"] in text and "infobase_user and infobase_password" in text
 
 
-def test_lock_state_of_a_fresh_infobase(fleet):
+def test_lock_state_of_a_fresh_infobase(fleet, client_for):
     client = client_for(fleet.servers[0])
     client.use_cluster()
     infobase = client.infobases()[0]
@@ -88,14 +109,14 @@ def test_lock_state_of_a_fresh_infobase(fleet):
                      "denied_parameter": "", "permission_code": "", "scheduled_jobs_deny": False}
 
 
-def test_ras_unreachable(tmp_path):
-    client = RacClient(RAC, host="127.0.0.1", port=1)
+def test_ras_unreachable(backend):
+    client = make_client(backend, host="127.0.0.1", port=1, retries=0)
     with pytest.raises(E.RasUnreachableError) as info:
         client.use_cluster()
     assert "127.0.0.1:1" in info.value.describe() and "ras_host and ras_port" in info.value.describe()
 
 
-def test_list_sessions_adds_infobase_names_in_three_calls(fleet):
+def test_list_sessions_adds_infobase_names_in_three_calls(fleet, client_for):
     client = client_for(fleet.servers[0])
     client.use_cluster()
     sessions, wanted = list_sessions(client)
