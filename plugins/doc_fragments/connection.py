@@ -25,7 +25,7 @@ options:
     description:
       - How the modules talk to C(ras).
       - V(rac) runs the 1C C(rac) client once per call; it must be installed where the module runs.
-      - V(native) speaks the RAS protocol itself, in Python, with nothing installed: no C(rac), no passwords on a
+      - V(native) speaks the RAS protocol itself, in Python, with nothing installed (no C(rac)), no passwords on a
         command line, one connection for lists and one per concurrent call (C(concurrency)) for bulk ends, each
         authenticated once. Tested against captures of real C(rac)/C(ras) traffic (services 11.0 and 16.0) and
         the simulator, not yet against every platform version; see the README section "Running without rac" for

@@ -44,11 +44,22 @@ class PlaybookRun:
             return json.load(handle)
 
 
+@pytest.fixture(params=["rac", "native"])
+def backend(request):
+    """A test using this runs twice, its playbooks with onec_backend=rac, then native (see ``playbook``)."""
+    return request.param
+
+
 @pytest.fixture
-def playbook(tmp_path):
-    """playbook(fleet, path_or_target, *ansible_args, **extra_vars) -> PlaybookRun."""
+def playbook(tmp_path, request):
+    """playbook(fleet, path_or_target, *ansible_args, **extra_vars) -> PlaybookRun.
+
+    In a test that uses the ``backend`` fixture, the playbook runs with ``onec_backend`` set to it.
+    """
 
     def run(fleet, what, *args, **extra_vars):
+        if "backend" in request.fixturenames:
+            extra_vars.setdefault("onec_backend", request.getfixturevalue("backend"))
         results_dir = tmp_path / "results"
         results_dir.mkdir(exist_ok=True)
         path = what if what.endswith(".yml") else os.path.join(INTEGRATION, "run_target.yml")

@@ -11,6 +11,7 @@ from integration.conftest import ansible_env, tool
 pytestmark = pytest.mark.integration
 
 
+@pytest.mark.usefixtures("backend")
 def test_info_modules_on_two_servers(make_fleet, playbook):
     fleet = make_fleet(servers=2, infobases=4, sessions=25)
     run = playbook(fleet, "info_modules")

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("backend")]  # each test on rac and native
 
 ADMIN_LOCK = {"sessions-deny": "off", "denied-from": "2026-02-23T00:00:00", "denied-to": "2029-11-01T00:00:00",
               "denied-message": "Message", "denied-parameter": "PARAMETER", "permission-code": "CODE",

@@ -34,6 +34,7 @@ def stubborn(sessions, uuids, excluded_apps):
                and (not s["leaves_on_lock"] or s["app-id"] in ras_sim.NEVER_LEAVE_APPS))
 
 
+@pytest.mark.usefixtures("backend")
 def test_window_drains_forces_the_rest_and_restores_locks(make_fleet, playbook):
     fleet = make_fleet(servers=3, infobases=4, sessions=30, stubborn_share=0.3)
     names = fleet.servers[0]["infobases"][:2]

@@ -3,7 +3,7 @@
 
 import pytest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("backend")]  # each test on rac and native
 
 HOSTILE = 'Работа завершена: "обновление"; $(touch /tmp/onec-pwned) `id` && exit\nвторая строка \\ 😀'
 BACKEND_ERROR = (" server_addr=tcp://srv1c-01:1560 descr=recv returns zero, disconnected line=1644 "
