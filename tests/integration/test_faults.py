@@ -23,6 +23,7 @@ def audit_lines(path):
         return [json.loads(line) for line in handle]
 
 
+@pytest.mark.usefixtures("backend")
 def test_ras_unreachable_from_the_start(make_fleet, playbook):
     fleet = make_fleet(servers=1, infobases=1, sessions=1)
     fleet.stop()
@@ -34,6 +35,7 @@ def test_ras_unreachable_from_the_start(make_fleet, playbook):
     assert "after 2 retries" in result["msg"] and "127.0.0.1:%d" % fleet.servers[0]["port"] in result["msg"]
 
 
+@pytest.mark.usefixtures("backend")
 def test_ras_going_away_in_the_middle_of_a_bulk_termination(make_fleet, playbook, tmp_path):
     fleet = make_fleet(servers=1, infobases=2, sessions=60)
     audit = str(tmp_path / "audit.jsonl")
@@ -51,6 +53,7 @@ def test_ras_going_away_in_the_middle_of_a_bulk_termination(make_fleet, playbook
 
 
 @pytest.mark.parametrize("times, succeeds", [(1, True), (10, False)])
+@pytest.mark.usefixtures("backend")
 def test_a_call_that_hangs_past_the_timeout(make_fleet, playbook, times, succeeds):
     fleet = make_fleet(servers=1, infobases=1, sessions=3)
     fleet.control(0, {"control": "set", "faults": {"hang": {"command": "session list", "seconds": 4,
@@ -65,6 +68,7 @@ def test_a_call_that_hangs_past_the_timeout(make_fleet, playbook, times, succeed
     assert fleet.stats()["calls"]["(hang) session list"] == (1 if succeeds else 3)  # no retry beyond 2
 
 
+@pytest.mark.usefixtures("backend")
 def test_a_connection_reset_on_one_call_in_five(make_fleet, playbook, tmp_path):
     fleet = make_fleet(servers=1, infobases=2, sessions=30)
     fleet.control(0, {"control": "set", "faults": {"reset_every": 5}})
@@ -114,6 +118,45 @@ def test_a_conflict_twice_fails_cleanly(make_fleet, playbook, tmp_path):
     result = run.result("srv1c-01")
     assert result["failed"] and result["error"] == "DataChangedError"
     assert fleet.stats()["calls"]["infobase update"] == 2
+
+
+@pytest.mark.parametrize("times, succeeds", [(1, True), (10, False)])
+def test_native_ras_closing_in_the_middle_of_an_answer(make_fleet, playbook, times, succeeds):
+    """The RAS connection cut after 3,000 bytes of the session list: retried on a fresh connection, else a typed
+    error naming the server."""
+    fleet = make_fleet(servers=1, infobases=2, sessions=10)
+    fleet.control(0, {"control": "set", "faults": {"truncate": {"command": "session list", "bytes": 3000,
+                                                                "times": times}}})
+    run = playbook(fleet, "faults", scenario="read", onec_backend="native")
+    assert run.rc == 0, run.output
+    result = run.result("srv1c-01")
+    if succeeds:
+        assert not result.get("failed") and result["count"] == 10
+    else:
+        assert result["failed"] and result["error"] == "RasUnreachableError"
+        assert "closed the connection in the middle of an answer" in result["msg"] and "after 2 retries" in result["msg"]
+        assert "127.0.0.1:%d" % fleet.servers[0]["port"] in result["msg"]
+
+
+def test_native_ras_never_answering_is_a_timeout_not_a_hang(make_fleet, playbook):
+    fleet = make_fleet(servers=1, infobases=1, sessions=3)
+    fleet.control(0, {"control": "set", "faults": {"hang": {"command": "session list", "seconds": 30, "times": 10}}})
+    started = time.monotonic()
+    run = playbook(fleet, "faults", scenario="read", onec_backend="native", fault_timeout=1, fault_retries=0)
+    assert run.rc == 0, run.output
+    result = run.result("srv1c-01")
+    assert result["failed"] and result["error"] == "RacTimeoutError"
+    assert "127.0.0.1:%d sent no complete answer in 1 s" % fleet.servers[0]["port"] in result["msg"]
+    assert time.monotonic() - started < 25  # the hang lasts 30 s
+
+
+def test_native_garbage_is_a_protocol_error(make_fleet, playbook):
+    fleet = make_fleet(servers=1, infobases=1, sessions=3)
+    fleet.control(0, {"control": "set", "faults": {"garbage": {"command": "session list",
+                                                               "stdout": "<html>502 Bad Gateway</html>\n"}}})
+    run = playbook(fleet, "faults", scenario="read", onec_backend="native")
+    result = run.result("srv1c-01")
+    assert result["failed"] and result["error"] == "RasProtocolError" and "unknown packet type 0x3c" in result["msg"]
 
 
 @pytest.mark.parametrize("fault", [{"garbage": {"command": "session list", "stdout": "<html>502 Bad Gateway</html>\n"}},
