@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 """Benchmarks: bulk termination and fleet scale, against the ways people do it today.
 
-    scripts/benchmark.sh [--runs 3] [--latency-ms 20] [--only bulk,fleet,info,window] [--naive-full]
+    scripts/benchmark.sh [--runs 3] [--latency-ms 20] [--only bulk,fleet,info,window,native] [--naive-full]
+
+"native" times the native backend (the RAS protocol, no rac; the simulator adds the same latency per protocol
+call) on the bulk, concurrency, info and 20-server fleet scenarios, with the shell contenders it is measured against.
 
 Every contender runs against the same rac simulator with a per-call latency (20 ms by default); each is run
 --runs times on a freshly seeded fleet and the median wall time is reported, with the number of rac calls the
@@ -257,6 +260,93 @@ def bench_window(args, rows, results):
     rows.append(("maintenance_window, 10 infobases x 3 servers, grace 0", "onec.cluster.maintenance_window",
                  window["median_s"], window["rac_calls"], None))
     rows.append(("", "rac calls per infobase", per_infobase, None, None))
+
+
+def module_process(fleet, module, **options):
+    """Seconds of one module run as its own process, outside ansible-playbook, on the native backend."""
+    server = fleet.data["servers"][0]
+    options.update(ras_host="127.0.0.1", ras_port=server["port"], backend="native",
+                   cluster_user=server["cluster_user"], cluster_password=server["cluster_password"])
+    args_file = os.path.join(fleet.dir, "args.json")
+    with open(args_file, "w") as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": options}, handle)
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".build", "collections"))
+    return timed([sys.executable, os.path.join(ROOT, "plugins", "modules", module + ".py"), args_file], env=env)
+
+
+def bench_native(args, rows, results):
+    """The native backend against its targets (issue 11): bulk, its concurrency curve, info, a 20-server fleet."""
+    sessions = args.sessions
+    terminate = os.path.join(HERE, "playbooks", "module_terminate.yml")
+
+    def make():
+        return Fleet(1, sessions, args.latency_ms)
+
+    native = {}
+    for level in (8, 16, 32):
+        native[level] = measure(args.runs, make, lambda f, n=level: playbook(
+            f, terminate, "-e", "benchmark_backend=native", "-e", "benchmark_concurrency=%d" % n), all_gone)
+    process = measure(args.runs, make, lambda f: module_process(f, "session", all=True), all_gone)
+    sequential = measure(args.runs, make, lambda f: timed(None, shell_script=shell_terminate(f, False)), all_gone)
+    parallel = measure(args.runs, make, lambda f: timed(None, shell_script=shell_terminate(f, True)), all_gone)
+    with Fleet(1, 10, args.latency_ms) as fleet:
+        server = fleet.data["servers"][0]
+        list_s = timed([RAC, "session", "list"] + fleet.auth(server) + ["127.0.0.1:%d" % server["port"]])
+        empty = playbook(fleet, os.path.join(HERE, "playbooks", "empty.yml"))
+    label = "native: end %d sessions, one server" % sessions
+    results["native_bulk"] = {"native": native, "shell_sequential": sequential, "shell_parallel": parallel,
+                              "ansible_playbook_start_s": empty}
+    rows.append((label, "shell, sequential", sequential["median_s"], sequential["rac_calls"],
+                 native[8]["median_s"] / sequential["median_s"]))
+    rows.append((label, "shell, xargs -P 8", parallel["median_s"], parallel["rac_calls"],
+                 native[8]["median_s"] / parallel["median_s"]))
+    for level in (8, 16, 32):
+        bound = list_s + sessions * args.latency_ms / 1000.0 / level
+        rows.append((label, "onec.cluster.session, native, concurrency %d" % level, native[level]["median_s"],
+                     native[level]["rac_calls"], None))
+        rows.append((label, "  lower bound: list + N x latency / %d" % level, bound, None,
+                     native[level]["median_s"] / bound))
+    bound = list_s + sessions * args.latency_ms / 1000.0 / 8
+    rows.append((label, "session module process alone, native, concurrency 8", process["median_s"],
+                 process["rac_calls"], process["median_s"] / bound))
+    rows.append((label, "  (ansible-playbook start, no task)", empty, None, None))
+    results["native_bulk"]["module_process"] = process
+
+    count = args.info_sessions
+    with Fleet(1, count, args.latency_ms) as fleet:
+        server = fleet.data["servers"][0]
+        module_args = {"ANSIBLE_MODULE_ARGS": {"ras_host": "127.0.0.1", "ras_port": server["port"],
+                                               "backend": "native", "cluster_user": server["cluster_user"],
+                                               "cluster_password": server["cluster_password"]}}
+        args_file = os.path.join(fleet.dir, "args.json")
+        with open(args_file, "w") as handle:
+            json.dump(module_args, handle)
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".build", "collections"))
+        module_path = os.path.join(ROOT, "plugins", "modules", "session_info.py")
+        runs = [timed_with_peak([sys.executable, module_path, args_file], env) for attempt in range(args.runs)]
+    times = [elapsed for elapsed, peak in runs]
+    peak_mb = max(peak for elapsed, peak in runs)
+    results["native_info"] = {"sessions": count, "module_median_s": statistics.median(times), "module_runs_s": times,
+                              "module_peak_rss_mb": peak_mb}
+    label = "native: session_info, %d sessions" % count
+    rows.append((label, "module process (target < 2 s)", statistics.median(times), 3, None))
+    rows.append((label, "module peak memory, MB (target < 150)", peak_mb, None, None))
+
+    servers = max(args.fleet_sizes)
+
+    def make_fleet():
+        return Fleet(servers, 100, args.latency_ms, infobases=3)
+
+    role = measure(args.runs, make_fleet, lambda f: playbook(
+        f, os.path.join(ROOT, "playbooks", "emergency_disconnect.yml"), "-f", str(max(5, servers)),
+        "-e", "onec_backend=native"), all_gone)
+    fleet_parallel = measure(args.runs, make_fleet, lambda f: timed(None, shell_script=shell_terminate(f, True)),
+                             all_gone)
+    results["native_fleet"] = {"servers": servers, "emergency_disconnect": role, "shell_parallel": fleet_parallel}
+    label = "native: emergency disconnect, %d servers x 100" % servers
+    rows.append((label, "shell, xargs -P 8 per server", fleet_parallel["median_s"], fleet_parallel["rac_calls"], None))
+    rows.append((label, "onec.cluster.emergency_disconnect, native", role["median_s"], role["rac_calls"],
+                 role["median_s"] / fleet_parallel["median_s"]))
 
 
 def print_table(rows):
