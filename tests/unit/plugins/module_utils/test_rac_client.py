@@ -132,3 +132,34 @@ def test_require_uuid():
     assert require_uuid("8397B7BB-E836-4C95-9A4F-CF22BEF822FF", "session") == "8397b7bb-e836-4c95-9a4f-cf22bef822ff"
     with pytest.raises(E.ModuleInputError):
         require_uuid("8397b7bb; rm -rf /", "session")
+
+
+def test_connections_and_disconnect(fleet, client_for):
+    client = client_for(fleet.servers[0])
+    client.use_cluster()
+    connections = client.connections()
+    first = [c for c in connections if c["session_number"]][0]
+    assert set(first) >= {"connection", "conn_id", "host", "process", "infobase", "application", "connected_at",
+                          "session_number", "blocked_by_ls"}
+    client.disconnect(first["process"], first["connection"], "some base")
+    assert first["connection"] in fleet.state()["disconnected"]
+    with pytest.raises(E.ConnectionNotFoundError):
+        client.disconnect(first["process"], "00000000-0000-0000-0000-000000000001", "some base")
+
+
+@pytest.mark.parametrize("version", ["8.3.21", "8.5.1"])
+def test_both_backends_return_identical_records(make_fleet, client_for, version):
+    """What rac prints, parsed, and what ras sends, decoded: the same dicts, key for key, type for type (services
+    11.0 and 16.0)."""
+    fleet = make_fleet(servers=1, infobases=2, sessions=15, version=version)
+    server = fleet.servers[0]
+    ours = client_for(server)
+    by_rac = make_client("rac", host=server["host"], port=server["port"], cluster_user=server["cluster_user"],
+                         cluster_password=server["cluster_password"], infobase_user=server["infobase_user"],
+                         infobase_password=server["infobase_password"])
+    for client in (ours, by_rac):
+        client.use_cluster()
+    infobase = ours.infobases()[0]["infobase"]
+    for read in (lambda c: c.clusters(), lambda c: c.infobases(), lambda c: c.sessions(), lambda c: c.connections(),
+                 lambda c: c.sessions(infobase), lambda c: c.infobase_info(infobase)):
+        assert read(ours) == read(by_rac)
