@@ -27,7 +27,6 @@ import subprocess
 
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import (
     ModuleInputError,
-    RacError,
     RacNotFoundError,
     RacTimeoutError,
     error_from_run,

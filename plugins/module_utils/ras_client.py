@@ -26,8 +26,6 @@ from ansible_collections.onec.cluster.plugins.module_utils.ras_transport import 
 class NativeBackend:
     """Operations on one ras over the RAS protocol; bound to one set of credentials like a rac invocation."""
 
-    name = "native"
-
     def __init__(self, host="localhost", port=1545, timeout=30, retries=2, backoff=0.5, cluster_user=None,
                  cluster_password=None, infobase_user=None, infobase_password=None, connection_factory=None):
         self.address = "%s:%s" % (host, port)

@@ -66,7 +66,6 @@ CONNECTION_LIST_INFOBASE = 0x34  # -> 0x35
 CONNECTION_DISCONNECT = 0x40  # -> ack
 SESSION_LIST = 0x41  # -> 0x42
 SESSION_LIST_INFOBASE = 0x43  # -> 0x44
-SESSION_INFO = 0x45  # -> 0x46
 SESSION_TERMINATE = 0x47  # -> ack
 
 # rac's init block: magic "\x1cSWP", protocol and codec versions, one parameter connect.timeout (int32 ms).

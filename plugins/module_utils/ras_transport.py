@@ -65,6 +65,12 @@ class RasConnection:
             self._send(codec.endpoint_open(version))
             kind, payload = self._read_packet()
             if kind == codec.ENDPOINT_OPEN_ACK:
+                try:
+                    opened = codec.read_open_ack(payload)
+                except codec.CodecError as exc:
+                    raise self._protocol(str(exc))
+                if opened != (codec.SERVICE, version):
+                    raise self._protocol("asked for %s %s, ras opened %s %s" % ((codec.SERVICE, version) + opened))
                 self.version = version
                 return self
             if kind != codec.ENDPOINT_FAILURE:
