@@ -7,7 +7,7 @@ import pytest
 
 from ras_sim import NULL_UUID
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("backend")]  # each test on rac and native
 
 
 def test_hanging_connections_listed_dropped_once_and_the_servers_own_kept(make_fleet, playbook):

@@ -3,7 +3,7 @@
 
 import pytest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("backend")]  # each test on rac and native
 
 DESCR = 'Главная "бухгалтерия" ""2026"": "X"'
 MESSAGE = 'Обновление "1С:Бухгалтерия"\nс 22:00 до 23:00; вопросы: "Иванов И.И."\n'

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("backend")]  # each test on rac and native
 
 
 def test_fields_and_count_only(make_fleet, playbook):

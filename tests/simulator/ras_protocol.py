@@ -299,5 +299,5 @@ def answer_call(conn, sim, payload, out, failure):
         out.write(answer)
     out.flush()
     if die_after:
-        os._exit(0)
+        sim.go_away()
     return not (garbage or truncate)

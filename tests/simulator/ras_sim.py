@@ -210,6 +210,8 @@ class Simulator:
         if reset:
             self.count("(connection reset)")
             return None
+        if die_after and number > die_after:
+            return None  # ras is going away after the N-th call: later ones, however they interleave, get nothing
         hang = self.take_fault("hang", name)
         if hang:
             self.count("(hang) " + name)  # counted now: the caller may give up before this call ends
@@ -217,6 +219,13 @@ class Simulator:
         if self.latency:
             time.sleep(self.latency)  # outside the state lock: calls overlap, as on a real ras
         return bool(die_after and number >= die_after)
+
+    @staticmethod
+    def go_away():
+        """ras goes away (die_after_calls): the calls admitted before the last one finish first (later ones get no
+        answer, see admit), so exactly N calls are answered however they interleave; then nothing listens."""
+        time.sleep(0.3)
+        os._exit(0)
 
     def execute(self, mode, words, options, present):
         """Run one command on the state -> its answer, records turned into text or bytes by present(kind, records)
@@ -467,7 +476,7 @@ class Handler(socketserver.StreamRequestHandler):
             self.wfile.write(marshal.dumps({"stdout": stdout, "stderr": stderr, "rc": rc}))
             if die_after:
                 self.wfile.flush()
-                os._exit(0)  # ras goes away: the next calls find nothing listening
+                sim.go_away()
             return
         if first == ras_protocol.INIT_BLOCK[:1]:
             ras_protocol.serve(self, sim, first, RacFailure)
