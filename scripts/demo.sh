@@ -10,6 +10,7 @@
 #   5. sum up: what the window did on each server (from the simulators and the demo's audit log), where the report
 #      is, and that the simulated servers are stopped.
 # Extra arguments go to the maintenance window's ansible-playbook (e.g. --check --diff).
+# ONEC_BACKEND=native scripts/demo.sh runs it all without rac, over the RAS protocol (backend: native).
 # The simulated servers stop when the demo ends, and it closes with a summary: what the window did on each
 # server, where the report is.
 set -euo pipefail
@@ -17,6 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 cd "$ROOT"
 
 SIM_DIR="$ROOT/.sim"
+BACKEND=(-e "onec_backend=${ONEC_BACKEND:-rac}")
 INFOBASES=("Бухгалтерия" "ЗУП")
 EXCLUDE_APP_IDS=(BackgroundJob)
 CHECK=
@@ -48,17 +50,18 @@ python tests/simulator/simctl.py start --dir "$SIM_DIR" --servers 2 --infobases 
 trap finish EXIT
 
 echo "==> Sessions before the window"
-ansible-playbook -i "$SIM_DIR/inventory.yml" playbooks/list_sessions.yml
+ansible-playbook -i "$SIM_DIR/inventory.yml" playbooks/list_sessions.yml "${BACKEND[@]}"
 
 echo "==> Maintenance window on ${INFOBASES[*]} of every server"
 python scripts/demo_summary.py snapshot --dir "$SIM_DIR" --infobases "${INFOBASES[@]}"
 window_rc=0
 # (the infobases and exclusions of INFOBASES and EXCLUDE_APP_IDS above)
-ansible-playbook -i "$SIM_DIR/inventory.yml" playbooks/maintenance_window.yml \
+ansible-playbook -i "$SIM_DIR/inventory.yml" playbooks/maintenance_window.yml "${BACKEND[@]}" \
     -e '{"maintenance_window_infobases": ["Бухгалтерия", "ЗУП"], "maintenance_window_grace": 0.2, "maintenance_window_leave_time": 5,
          "maintenance_window_poll_interval": 3, "maintenance_window_exclude_app_ids": ["BackgroundJob"]}' "$@" \
     || window_rc=$?
 
 echo "==> Session report after the window: $SIM_DIR/report/sessions.html"
-ansible-playbook -i "$SIM_DIR/inventory.yml" playbooks/session_report.yml -e session_report_dir="$SIM_DIR/report"
+ansible-playbook -i "$SIM_DIR/inventory.yml" playbooks/session_report.yml "${BACKEND[@]}" \
+    -e session_report_dir="$SIM_DIR/report"
 exit "$window_rc"
