@@ -23,7 +23,7 @@ import time
 class RacError(Exception):
     """A rac call failed. ``where`` is filled in by the client with host/cluster."""
 
-    summary = "rac failed"
+    summary = "the call to ras failed"
     hint = ""
     transient = False
 
@@ -58,8 +58,8 @@ class RacNotFoundError(RacError):
 
 
 class RacTimeoutError(RacError):
-    summary = "rac did not finish in time"
-    hint = "Check that ras answers, or raise the timeout option (seconds per rac call)"
+    summary = "the call to ras did not finish in time"
+    hint = "Check that ras answers, or raise the timeout option (seconds per call)"
     transient = True
 
 
