@@ -19,7 +19,7 @@ __metaclass__ = type
 import threading
 
 from ansible_collections.onec.cluster.plugins.module_utils import ras_codec as codec
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import retrying
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError, retrying
 from ansible_collections.onec.cluster.plugins.module_utils.ras_transport import RasConnection
 
 
@@ -103,7 +103,12 @@ class NativeBackend:
         """Read the whole record, change the given lock fields, write it back (db-pwd as "unchanged")."""
         def update(conn):
             current = self._wire_infobase(conn, cluster, infobase)
-            conn.call(codec.infobase_update(cluster, current.changed(**fields)))
+            try:
+                request = codec.infobase_update(cluster, current.changed(**fields))
+            except (KeyError, ValueError) as exc:  # a field the record has not, a date not in rac's form
+                raise ModuleInputError("cannot write %s into the infobase record: %s"
+                                       % (", ".join(sorted(fields)), exc))
+            conn.call(request)
         self._run(update)
 
     def sessions(self, cluster, infobase=None):

@@ -163,3 +163,18 @@ def test_both_backends_return_identical_records(make_fleet, client_for, version)
     for read in (lambda c: c.clusters(), lambda c: c.infobases(), lambda c: c.sessions(), lambda c: c.connections(),
                  lambda c: c.sessions(infobase), lambda c: c.infobase_info(infobase)):
         assert read(ours) == read(by_rac)
+
+
+def test_lock_round_trip_and_bad_field(fleet, client_for, backend):
+    client = client_for(fleet.servers[0])
+    client.use_cluster()
+    infobase = client.infobases()[0]
+    client.infobase_update(infobase["infobase"], infobase["name"], sessions_deny=True, denied_from="2030-01-01T00:00:00",
+                           denied_message='Обновление "v2"\nзавтра', permission_code="CODE")
+    state = lock_state(client.infobase_info(infobase["infobase"], infobase["name"]))
+    assert state == {"sessions_deny": True, "denied_from": "2030-01-01T00:00:00", "denied_to": "",
+                     "denied_message": 'Обновление "v2"\nзавтра', "denied_parameter": "", "permission_code": "CODE",
+                     "scheduled_jobs_deny": False}
+    if backend == "native":
+        with pytest.raises(E.ModuleInputError, match="denied_from"):
+            client.infobase_update(infobase["infobase"], infobase["name"], denied_from="tomorrow")
