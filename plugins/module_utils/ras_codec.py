@@ -204,9 +204,6 @@ def connection_disconnect(cluster, process, connection):
 
 
 # -- reading ------------------------------------------------------------------
-_INT32 = struct.Struct(">i")
-_INT64 = struct.Struct(">q")
-_UINT16 = struct.Struct(">H")
 
 
 class Reader:
@@ -237,53 +234,16 @@ class Reader:
         return self.take(1)[0]
 
     def varint(self):
-        value = shift = 0
-        while True:
-            byte = self.byte()
-            value |= (byte & 0x7F) << shift
-            if not byte & 0x80:
-                return value
-            shift += 7
-            if shift > 63:
-                raise CodecError("a size longer than 9 bytes at offset %d" % self.pos)
+        value, self.pos = _read_varint(self.data, self.pos)
+        return value
 
     def string(self):
-        first = self.byte()
-        if first & 0x80:
-            return None
-        size = first & 0x3F
-        if first & 0x40:
-            size |= self.varint() << 6
-        raw = self.take(size)
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise CodecError("a string that is not UTF-8 at offset %d" % (self.pos - size))
+        """A string ('' for a null one)."""
+        text, self.pos = _read_string(self.data, self.pos)
+        return text
 
     def uuid(self):
-        return str(uuidlib.UUID(bytes=self.take(16)))
-
-    def int32(self):
-        return _INT32.unpack(self.take(4))[0]
-
-    def int64(self):
-        return _INT64.unpack(self.take(8))[0]
-
-    def uint16(self):
-        return _UINT16.unpack(self.take(2))[0]
-
-    def boolean(self):
-        return self.byte() != 0
-
-    def date(self):
-        """'YYYY-MM-DDTHH:MM:SS' as rac prints it; '' for no date (0)."""
-        units = self.int64()
-        if units <= 0:
-            return ""
-        try:
-            return (_DATE_ORIGIN + datetime.timedelta(seconds=units // _UNITS_PER_SECOND)).isoformat()
-        except OverflowError:
-            raise CodecError("a date out of range (%d) at offset %d" % (units, self.pos - 8))
+        return _uuid_text(self.take(16))
 
 
 def read_packet(buffer):
@@ -334,9 +294,7 @@ def read_message(payload):
 
 def read_exception(reader):
     """-> (class name, message text) of an exception answer."""
-    name = reader.string() or ""
-    text = reader.string() or ""
-    return name, text
+    return reader.string(), reader.string()
 
 
 def read_open_ack(payload):
@@ -473,58 +431,161 @@ BALANCING = {0: "performance", 1: "memory"}
 DISTRIBUTION = {0: "deny", 1: "allow"}
 
 
-def _read_licenses(reader):
-    for _index in range(reader.varint()):
-        read_fields(reader, LICENSE_WIRE)
-    return None
+# -- decoding records fast ---------------------------------------------------------------------------------------
+# A record type is compiled once into steps: each run of fixed-size fields is one struct.unpack_from, each
+# variable-size field (strings, the licence list) one function. A session list of 10,000 records decodes in a few
+# hundred milliseconds this way, several times faster than field by field.
+def _uuid_text(raw):
+    h = raw.hex()
+    return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
 
 
-def _read_ip_list(reader):
-    # rac prints the text as is; rac_parser splits it on commas.
-    text = reader.string() or ""
-    return [part.strip() for part in text.split(",") if part.strip()]
+def _date_text(units):
+    if units <= 0:
+        return ""
+    try:
+        return (_DATE_ORIGIN + datetime.timedelta(seconds=units // _UNITS_PER_SECOND)).isoformat()
+    except OverflowError:
+        raise CodecError("a date out of range (%d)" % units)
 
 
-def _read_separation(reader):
-    # ras sends the two characters '' when empty (v11, v16); rac prints them and rac_parser reads them as "".
-    text = reader.string() or ""
-    return "" if text == "''" else text
+def _enum(names):
+    return lambda value: names.get(value, value)
 
 
-def _read_enum(names):
-    def read(reader):
-        value = reader.int32()
-        return names.get(value, value)
-    return read
-
-
-_READERS = {
-    "uuid": Reader.uuid,
-    "string": lambda reader: reader.string() or "",
-    "int32": Reader.int32,
-    "int64": Reader.int64,
-    "uint16": Reader.uint16,
-    "date": Reader.date,
-    "bool": Reader.boolean,
-    "bool_int": lambda reader: reader.byte(),  # rac prints 1/0 (cluster fields), rac_parser keeps them int
-    "licenses": _read_licenses,
-    "ip_list": _read_ip_list,
-    "separation": _read_separation,
-    "balancing": _read_enum(BALANCING),
-    "distribution": _read_enum(DISTRIBUTION),
+# fixed-size kinds: (struct code, conversion or None)
+_FIXED = {
+    "uuid": ("16s", _uuid_text),
+    "int32": ("i", None),
+    "int64": ("q", None),
+    "uint16": ("H", None),
+    "date": ("q", _date_text),
+    "bool": ("?", None),
+    "bool_int": ("B", None),  # rac prints 1/0 (cluster fields), rac_parser keeps them int
+    "balancing": ("i", _enum(BALANCING)),
+    "distribution": ("i", _enum(DISTRIBUTION)),
 }
 
 
+def _read_varint(data, pos):
+    """-> (value, next position) of a 7-bit little-endian varint."""
+    value = shift = 0
+    while True:
+        if pos >= len(data):
+            raise CodecError("the answer is cut short inside a size at offset %d" % pos)
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+        if shift > 63:
+            raise CodecError("a size longer than 9 bytes at offset %d" % pos)
+
+
+def _read_string(data, pos):
+    """-> (text, next position): the size prefix of ``string_size``, then UTF-8; null reads as ''."""
+    if pos >= len(data):
+        raise CodecError("the answer is cut short before a string at offset %d" % pos)
+    first = data[pos]
+    pos += 1
+    if first & 0x80:
+        return "", pos
+    size = first & 0x3F
+    if first & 0x40:
+        more, pos = _read_varint(data, pos)
+        size |= more << 6
+    end = pos + size
+    if end > len(data):
+        raise CodecError("the answer is cut short: a string of %d bytes at offset %d of %d" % (size, pos, len(data)))
+    try:
+        return data[pos:end].decode("utf-8"), end
+    except UnicodeDecodeError:
+        raise CodecError("a string that is not UTF-8 at offset %d" % pos)
+
+
+def _read_licenses(data, pos):
+    # licences inside a session record: read past, `session list` does not print them
+    count, pos = _read_varint(data, pos)
+    for _index in range(count):
+        _values, pos = decode_fields(_compiled(LICENSE_WIRE), data, pos)
+    return None, pos
+
+
+def _read_ip_list(data, pos):
+    # rac prints the text as is; rac_parser splits it on commas.
+    text, pos = _read_string(data, pos)
+    return [part.strip() for part in text.split(",") if part.strip()], pos
+
+
+def _read_separation(data, pos):
+    # ras sends the two characters '' when empty (v11, v16); rac prints them and rac_parser reads them as "".
+    text, pos = _read_string(data, pos)
+    return ("" if text == "''" else text), pos
+
+
+_VARIABLE = {"string": _read_string, "licenses": _read_licenses, "ip_list": _read_ip_list,
+             "separation": _read_separation}
+
+_COMPILED = {}
+
+
+def _compiled(wire):
+    """The steps of a record type: ("fixed", Struct, [(key, conversion)]) or ("variable", key, read)."""
+    found = _COMPILED.get(id(wire))
+    if found is None:
+        found, codes, fields = [], "", []
+        for key, kind in wire + [(None, None)]:
+            if kind in _FIXED:
+                codes += _FIXED[kind][0]
+                fields.append((key, _FIXED[kind][1]))
+                continue
+            if fields:
+                found.append(("fixed", struct.Struct(">" + codes), fields))
+                codes, fields = "", []
+            if kind is not None:
+                found.append(("variable", key, _VARIABLE[kind]))
+        _COMPILED[id(wire)] = found
+    return found
+
+
+def decode_fields(steps, data, pos):
+    """-> (values by key, next position) of one record."""
+    values = {}
+    for step in steps:
+        if step[0] == "fixed":
+            layout = step[1]
+            if pos + layout.size > len(data):
+                raise CodecError("the answer is cut short: %d more bytes needed at offset %d of %d"
+                                 % (pos + layout.size - len(data), pos, len(data)))
+            for (key, convert), value in zip(step[2], layout.unpack_from(data, pos)):
+                values[key] = convert(value) if convert else value
+            pos += layout.size
+        else:
+            values[step[1]], pos = step[2](data, pos)
+    return values, pos
+
+
 def read_fields(reader, wire):
-    return dict((key, _READERS[kind](reader)) for key, kind in wire)
+    values, reader.pos = decode_fields(_compiled(wire), reader.data, reader.pos)
+    return values
+
+
+def _read_list(reader, wire, printed):
+    steps = _compiled(wire)
+    data = reader.data
+    count = reader.varint()
+    pos = reader.pos
+    records = []
+    for _index in range(count):
+        values, pos = decode_fields(steps, data, pos)
+        records.append(dict((key, values[key]) for key in printed))
+    reader.pos = pos
+    return records
 
 
 def _printed(values, printed):
     return dict((key, values[key]) for key in printed)
-
-
-def _read_list(reader, wire, printed):
-    return [_printed(read_fields(reader, wire), printed) for _index in range(reader.varint())]
 
 
 def _expect_end(reader, what):
