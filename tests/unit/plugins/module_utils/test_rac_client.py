@@ -178,3 +178,24 @@ def test_lock_round_trip_and_bad_field(fleet, client_for, backend):
     if backend == "native":
         with pytest.raises(E.ModuleInputError, match="denied_from"):
             client.infobase_update(infobase["infobase"], infobase["name"], denied_from="tomorrow")
+
+
+def test_native_bulk_end_uses_concurrency_connections_each_authenticated_once(fleet, backend, monkeypatch):
+    if backend != "native":
+        pytest.skip("connections are the native backend's")
+    from ansible_collections.onec.cluster.plugins.module_utils import ras_codec
+    from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import end_each
+    sent = []
+    real = ras_codec.cluster_auth
+    monkeypatch.setattr(ras_codec, "cluster_auth", lambda *args: sent.append(args[0]) or real(*args))
+    server = fleet.servers[0]
+    native = NativeBackend(host=server["host"], port=server["port"], cluster_user=server["cluster_user"],
+                           cluster_password=server["cluster_password"])
+    client = RacClient(native)
+    client.use_cluster()
+    sessions = client.sessions()
+    ended, gone, failed = end_each(sessions, lambda s: client.terminate(s["session"], "bye"), E.SessionNotFoundError,
+                                   concurrency=4)
+    assert len(ended) == 12 and not gone and not failed
+    assert native.connections_opened <= 4 and len(sent) == native.connections_opened  # one authentication each
+    assert client.calls == 2 + 12  # cluster list, session list, 12 terminations
