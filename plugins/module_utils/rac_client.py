@@ -33,11 +33,6 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_runner import Rac
 
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 
-# The lock fields of `infobase info`, in rac's order.
-LOCK_FIELDS = ("sessions_deny", "denied_from", "denied_to", "denied_message", "denied_parameter",
-               "permission_code", "scheduled_jobs_deny")
-
-
 def is_uuid(value):
     return bool(UUID_RE.match(value or ""))
 
@@ -46,11 +41,6 @@ def require_uuid(value, what):
     if not is_uuid(value):
         raise ModuleInputError("%s %r is not a uuid (expected 8-4-4-4-12 hex digits)" % (what, value))
     return value.lower()
-
-
-def lock_state(info):
-    """The lock part of an `infobase info` record (permission code included)."""
-    return dict((field, info.get(field, "")) for field in LOCK_FIELDS)
 
 
 class RacBackend:

@@ -16,14 +16,22 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.onec.cluster.plugins.module_utils.rac_client import LOCK_FIELDS, lock_state
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import RAC_TIME_FORMAT, parse_duration
+
+# The lock fields of `infobase info`, in rac's order.
+LOCK_FIELDS = ("sessions_deny", "denied_from", "denied_to", "denied_message", "denied_parameter",
+               "permission_code", "scheduled_jobs_deny")
 
 MASKED = "********"
 # What Ansible puts in a result in place of a value equal to a no_log option.
 ANSIBLE_MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 _RELATIVE_RE = re.compile(r"\+\s*(\S+)\Z")
+
+
+def lock_state(info):
+    """The lock part of an `infobase info` record (permission code included)."""
+    return dict((field, info.get(field, "")) for field in LOCK_FIELDS)
 
 
 def lock_time(value, now=None):

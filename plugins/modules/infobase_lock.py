@@ -185,7 +185,6 @@ rac_calls:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION, append
-from ansible_collections.onec.cluster.plugins.module_utils.rac_client import lock_state
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import DataChangedError, ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
     desired_absent,
@@ -193,6 +192,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
     desired_restored,
     diff_view,
     differences,
+    lock_state,
     shown,
 )
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff

@@ -9,9 +9,9 @@ from ansible_collections.onec.cluster.plugins.module_utils import rac_errors as 
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import (
     RacBackend,
     RacClient,
-    lock_state,
     require_uuid,
 )
+from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import lock_state
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import list_sessions
 from ansible_collections.onec.cluster.plugins.module_utils.ras_client import NativeBackend
 
