@@ -91,6 +91,8 @@ class NativeBackend:
             conn, cluster, codec.infobase_summary_list(cluster), 0x2B)))
 
     def _wire_infobase(self, conn, cluster, infobase):
+        # UNVERIFIED: no capture holds a successful infobase-info answer (0x31); it is read with the layout the
+        # captured update request (0x28) carries, which two public decoders also give it.
         conn.authenticate_cluster(cluster, *self.cluster_credentials)
         conn.authenticate_infobase(cluster, *self.infobase_credentials)
         body = conn.call(codec.infobase_info(cluster, infobase), 0x31)
@@ -100,7 +102,10 @@ class NativeBackend:
         return self._run(lambda conn: self._wire_infobase(conn, cluster, infobase).record())
 
     def infobase_update(self, cluster, infobase, **fields):
-        """Read the whole record, change the given lock fields, write it back (db-pwd as "unchanged")."""
+        """Read the whole record, change the given lock fields, write it back (db-pwd as "unchanged").
+
+        UNVERIFIED: the answer to an update is not captured; a bare acknowledgement is expected (anything else is a
+        RasProtocolError), as for a terminate."""
         def update(conn):
             current = self._wire_infobase(conn, cluster, infobase)
             try:
@@ -128,6 +133,7 @@ class NativeBackend:
             conn, cluster, codec.connection_list(cluster, infobase), answer)))
 
     def disconnect(self, cluster, process, connection):
+        # UNVERIFIED: only the failure answer of a disconnect is captured; success is expected to be a bare ack.
         def disconnect(conn):
             conn.authenticate_cluster(cluster, *self.cluster_credentials)
             conn.authenticate_infobase(cluster, *self.infobase_credentials)
