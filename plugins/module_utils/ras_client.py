@@ -41,11 +41,12 @@ class NativeBackend:
     # -- connections ------------------------------------------------------------------------------------------
     @property
     def calls(self):
-        """Protocol calls made (authentication included), for results and benchmarks."""
+        """Calls made over the protocol (authentications not counted), as ``rac_calls`` in results."""
         return sum(conn.calls for conn in self._all)
 
     @property
     def connections_opened(self):
+        """Pooled connections made (one that broke and was reopened counts once)."""
         return len(self._all)
 
     def _acquire(self):
