@@ -7,6 +7,8 @@ answers with what real rac would print: stdout, stderr and the exit code.
 It keeps state (clusters, cluster admins, infobases with their lock fields
 and users, sessions with their counters), enforces cluster-admin and
 infobase-admin authentication with rac's error texts, and counts calls.
+On the same port it also speaks the real RAS protocol (ras_protocol.py), for
+the collection's native backend: the same commands on the same state.
 
 Semantics taken from docs/rac_contract.md section 5:
 - ``infobase update --sessions-deny=on`` only stores the lock; it never ends
@@ -60,6 +62,8 @@ LOCK_OPTIONS = ("sessions-deny", "denied-from", "denied-to", "denied-message", "
 
 
 class Records:
+    """A command's answer as records of one kind: rac_format prints them, ras_protocol encodes them."""
+
     def __init__(self, kind, records):
         self.kind = kind
         self.records = records
