@@ -39,9 +39,11 @@ def write_inventory(fleet, path, down=()):
 
 
 @pytest.fixture
-def run_role(playbook, tmp_path):
+def run_role(playbook, tmp_path, request):
     def run(fleet, role, *args, down=(), **extra_vars):
         fleet.inventory = write_inventory(fleet, tmp_path / "inventory.yml", down)
+        if "backend" in request.fixturenames:  # a test on both backends: sim_backend, like every other sim_* setting
+            extra_vars.setdefault("sim_backend", request.getfixturevalue("backend"))
         return playbook(fleet, PLAYBOOK, *args, role_under_test=role, **extra_vars)
     return run
 
@@ -64,6 +66,7 @@ ROLE_VARS = {
 }
 
 
+@pytest.mark.usefixtures("backend")
 @pytest.mark.parametrize("role", sorted(ROLE_VARS))
 def test_roles_take_their_settings_from_module_defaults_only(make_fleet, run_role, tmp_path, role):
     fleet = make_fleet(servers=2, infobases=2, sessions=10)
@@ -145,6 +148,7 @@ def test_exclusions_typed_in_lower_case_work(make_fleet, run_role):
     assert sorted(fleet.state()["sessions"]) == sorted(thin)
 
 
+@pytest.mark.usefixtures("backend")
 def test_window_leaves_no_hanging_connection_and_spares_the_servers_own(make_fleet, run_role):
     fleet = make_fleet(servers=1, infobases=2, sessions=10, version="8.5.1")
     before = fleet.state()
