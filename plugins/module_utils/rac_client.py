@@ -33,6 +33,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_runner import Rac
 
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 
+
 def is_uuid(value):
     return bool(UUID_RE.match(value or ""))
 

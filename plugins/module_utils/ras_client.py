@@ -140,4 +140,3 @@ class NativeBackend:
             conn.authenticate_infobase(cluster, *self.infobase_credentials)
             conn.call(codec.connection_disconnect(cluster, process, connection))
         self._run(disconnect)
-

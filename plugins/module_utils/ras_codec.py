@@ -619,7 +619,7 @@ def decode_connections(reader, version=None):
 
 
 def _major(version):
-    return int(str(version).split(".")[0])
+    return int(str(version).split(".", 1)[0])
 
 
 class WireInfobase:

@@ -113,7 +113,7 @@ def test_session_report_with_a_server_down(make_fleet, playbook, tmp_path):
     assert "listening on port %d (ras cluster --port=%d)" % (port, port) in data["errors"]["srv1c-02"]
     assert set(row["server"] for row in data["sessions"]) == {"srv1c-01", "srv1c-03"}
     html = (report_dir / "sessions.html").read_text(encoding="utf-8")
-    errors, _, tables = html.partition('<h2>Sessions</h2>')
+    errors, tables = html.split('<h2>Sessions</h2>', 1)
     # the unread server is an error, never a row of zeros in a table or a choice of the server filter
     assert 'id="errors"' in errors and "srv1c-02" in errors and "on 2 of 3 servers" in errors
     assert "srv1c-02" not in tables

@@ -56,7 +56,7 @@ class FakeRas:
         index = 0
         while True:
             try:
-                conn, _ = self.sock.accept()
+                conn = self.sock.accept()[0]
             except OSError:
                 return
             packets = []
@@ -203,7 +203,7 @@ def test_disconnect_of_an_unknown_connection(fake):
                                       ("v8.service.Admin.Cluster#ClusterNotFound", E.ClusterNotFoundError),
                                       ("v8.service.Admin.Cluster#Unheard", E.RacError)])
 def test_exception_classes(name, cls):
-    assert type(E.error_from_exception(name, "текст")) is cls
+    assert E.error_from_exception(name, "текст").__class__ is cls  # exactly that class, not a subclass
 
 
 # -- faults -------------------------------------------------------------------------------------------------------
