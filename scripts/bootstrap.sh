@@ -5,6 +5,8 @@
 # Safe to run again: it reinstalls only when requirements-dev.txt changed.
 # Meant to be sourced (by demo.sh, test.sh, ...): it exports PATH, ANSIBLE_COLLECTIONS_PATH, ANSIBLE_HOME,
 # ONEC_CLUSTER_HOME and ROOT, and leaves the caller's shell options alone, so every step below fails on its own.
+# The file is sourced: `return` leaves the caller's shell running; `|| exit` only serves a direct run.
+# shellcheck disable=SC2317
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"

@@ -92,16 +92,18 @@ number() {  # number WORD TEXT: the N of "N WORD" in TEXT, 0 if there is none
     echo "${n:-0}"
 }
 
+# (no match is no skip: grep's exit 1 must not end the run under pipefail)
 # What pytest skipped and why (the SKIPPED lines of -ra, set in pytest.ini: "SKIPPED [2] path:line: reason").
 pytest_skips() {
-    grep -E '^SKIPPED \[[0-9]+\] ' "$1" | sed -E 's/^SKIPPED \[([0-9]+)\] [^ ]+: (.*)$/\1 skipped: \2/' | joined
+    { grep -E '^SKIPPED \[[0-9]+\] ' "$1" || true; } | sed -E 's/^SKIPPED \[([0-9]+)\] [^ ]+: (.*)$/\1 skipped: \2/' | joined
 }
 
 # What ansible-test skipped and why: "shellcheck (program not installed)", "<test> on Python X.Y (<reason>)".
 sanity_skips() {
     {
-        grep -oE 'Required program "[^"]+" not found' "$1" | sed -E 's/Required program "([^"]+)" not found/\1 (the \1 program is not installed)/'
-        grep -oE 'Skipping sanity test "[^"]+"( on Python [0-9.]+)? (because|due to) .*' "$1" | sed -E 's/\.$//' \
+        { grep -oE 'Required program "[^"]+" not found' "$1" || true; } | sed -E 's/Required program "([^"]+)" not found/\1 (the \1 program is not installed)/'
+        { grep -oE 'Skipping sanity test "[^"]+"( on Python [0-9.]+)? (because|due to) .*' "$1" || true; } \
+            | sed -E 's/\.$//' \
             | sed -E 's/Skipping sanity test "([^"]+)"( on Python [0-9.]+)? (because|due to) (.*)$/\1\2 (\3 \4)/'
     } | sort -u | joined
 }
