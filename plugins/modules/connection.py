@@ -130,7 +130,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_client import req
 from ansible_collections.onec.cluster.plugins.module_utils.rac_connections import hanging, list_connections
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ConnectionNotFoundError, ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
-from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import CONNECTION_FIELDS, end_each, summary
+from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import CONNECTION_FIELDS, end_each
 
 EMPTY_RESULT = dict(disconnected=[], already_gone=[], failures=[], matched=0, disconnected_count=0)
 
@@ -163,15 +163,12 @@ def disconnect(module):
     client.use_cluster(params["cluster"])
     selected = select(list_connections(client, params["infobase"]), params)
     result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))
-    if module.check_mode:
-        dropped, already_gone, failed = [summary(c, CONNECTION_FIELDS) for c in selected], [], []
-    else:
-        dropped, already_gone, failed = end_each(
-            selected, lambda c: client.disconnect(c["process"], c["connection"], c["infobase_name"]),
-            ConnectionNotFoundError, params["concurrency"], CONNECTION_FIELDS)
-        if dropped or failed:
-            append(params["audit_log"], "disconnect", client.address, client.cluster_label, disconnected=dropped,
-                   already_gone=len(already_gone), failed=failed)
+    dropped, already_gone, failed = end_each(
+        selected, lambda c: client.disconnect(c["process"], c["connection"], c["infobase_name"]),
+        ConnectionNotFoundError, params["concurrency"], CONNECTION_FIELDS, check_mode=module.check_mode)
+    if not module.check_mode and (dropped or failed):
+        append(params["audit_log"], "disconnect", client.address, client.cluster_label, disconnected=dropped,
+               already_gone=len(already_gone), failed=failed)
     gone = set(c["connection"] for c in dropped)
     result.update(changed=bool(dropped), disconnected=dropped, already_gone=already_gone, failures=failed,
                   disconnected_count=len(dropped), rac_calls=client.calls)

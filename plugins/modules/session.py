@@ -176,7 +176,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_client import req
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError, SessionNotFoundError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions, unmatched_selectors
-from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import end_each, summary
+from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import end_each
 
 EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, terminated_count=0, already_gone_count=0,
                     failed_count=0)
@@ -214,16 +214,13 @@ def end_sessions(module):
         module.fail_json(msg="%d sessions match, more than max_sessions=%d: none was ended (%s)"
                              % (len(selected), params["max_sessions"], client.where()), rac_calls=client.calls,
                          **result)
-    if module.check_mode:
-        terminated, already_gone, failed = [summary(s) for s in selected], [], []
-    else:
-        terminated, already_gone, failed = end_each(
-            selected, lambda s: client.terminate(s["session"], params["error_message"]), SessionNotFoundError,
-            params["concurrency"])
-        if terminated or failed:
-            append(params["audit_log"], "end_sessions", client.address, client.cluster_label,
-                   message=params["error_message"] or "", ended=terminated, already_gone=len(already_gone),
-                   failed=failed)
+    terminated, already_gone, failed = end_each(
+        selected, lambda s: client.terminate(s["session"], params["error_message"]), SessionNotFoundError,
+        params["concurrency"], check_mode=module.check_mode)
+    if not module.check_mode and (terminated or failed):
+        append(params["audit_log"], "end_sessions", client.address, client.cluster_label,
+               message=params["error_message"] or "", ended=terminated, already_gone=len(already_gone),
+               failed=failed)
     ended = set(s["session"] for s in terminated)
     result.update(
         changed=bool(terminated), terminated=terminated, already_gone=already_gone, failures=failed,
