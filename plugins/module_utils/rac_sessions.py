@@ -282,6 +282,17 @@ def list_sessions(client, infobase_refs=None):
     return sessions_of(client, names, wanted), wanted
 
 
+def session_counts(sessions):
+    """{'by_infobase': {name: count}, 'by_app_id': {app-id: count}}: what session_info's count_only returns."""
+    by_infobase, by_app_id = {}, {}
+    for session in sessions:
+        name = session.get("infobase_name", "")
+        by_infobase[name] = by_infobase.get(name, 0) + 1
+        app = session.get("app_id", "")
+        by_app_id[app] = by_app_id.get(app, 0) + 1
+    return dict(by_infobase=by_infobase, by_app_id=by_app_id)
+
+
 def left_by_infobase(sessions):
     """{infobase name: {app-id: count}}: what a drain shows of the sessions still there."""
     counts = {}

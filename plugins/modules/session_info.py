@@ -218,7 +218,13 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_module import (
     run_module,
 )
 from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import snake_key
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions, unmatched_selectors
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import (
+    FILTER_OPTIONS,
+    filter_from_params,
+    list_sessions,
+    session_counts,
+    unmatched_selectors,
+)
 
 
 # Every field rac prints for a session (8.3.21 and 8.5.1 captures, docs/rac_contract.md), snake_cased as returned,
@@ -266,16 +272,6 @@ def project(sessions, keep):
     return [dict(zip(present, getter(s))) for s in sessions], [name for name in keep if name not in present]
 
 
-def count(sessions):
-    by_infobase, by_app_id = {}, {}
-    for session in sessions:
-        name = session.get("infobase_name", "")
-        by_infobase[name] = by_infobase.get(name, 0) + 1
-        app = session.get("app_id", "")
-        by_app_id[app] = by_app_id.get(app, 0) + 1
-    return dict(by_infobase=by_infobase, by_app_id=by_app_id)
-
-
 def gather(module):
     params = module.params
     # built first so that bad input fails before any rac call
@@ -290,7 +286,7 @@ def gather(module):
         module.warn(warning)
     total = len(listed)
     del listed  # the unfiltered list is not returned: let it go before the result is built
-    result = dict(changed=False, cluster=client.cluster_uuid, count=len(selected), counts=count(selected),
+    result = dict(changed=False, cluster=client.cluster_uuid, count=len(selected), counts=session_counts(selected),
                   total=total, rac_calls=client.calls)
     if params["count_only"]:
         result["sessions"] = []
