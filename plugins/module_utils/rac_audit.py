@@ -20,7 +20,7 @@ import json
 import os
 import re
 
-from ansible_collections.onec.cluster.plugins.module_utils.rac_safe import mask_secrets, registered_secrets, safe_value
+from ansible_collections.onec.cluster.plugins.module_utils.rac_safe import registered_secrets, safe_value
 
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on: DEL, C1, bidi and invisible format characters.
 _RAW_CONTROLS = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
@@ -53,8 +53,7 @@ def operator():
 
 def audit_line(record, secrets):
     """One JSON line of the log: secrets masked, every control character as a JSON escape (the data reads back)."""
-    line = json.dumps(safe_value(record, secrets), ensure_ascii=False, sort_keys=True)
-    line = mask_secrets(line, secrets)  # a secret with a quote or a line break is escaped in JSON: its JSON form too
+    line = json.dumps(safe_value(record, secrets, escape=False), ensure_ascii=False, sort_keys=True)
     return _RAW_CONTROLS.sub(lambda match: "\\u%04x" % ord(match.group(0)), line) + "\n"
 
 

@@ -30,8 +30,9 @@ _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u
                        "\ufeff\ufff9-\ufffb]")
 _CONTROLS_AND_NEWLINE = re.compile("\n|" + _CONTROLS.pattern)
 
-# Result keys whose strings are text for a person (shown as is by the callback), not data about the server.
-TEXT_KEYS = frozenset(["msg", "error", "progress", "before", "after", "before_header", "after_header", "summary"])
+# Result keys whose texts are meant to be multi-line (a --diff): their newlines stay. Every other string of a result
+# may be shown to a person (a failed task's whole result is printed, data included), so its controls are escaped.
+MULTILINE_KEYS = frozenset(["before", "after"])
 
 
 def register_secrets(values):
@@ -87,15 +88,19 @@ def safe_text(text, secrets, keep_newlines=False):
     return escape_controls(mask_secrets(text, secrets), keep_newlines)
 
 
-def safe_value(value, secrets, key=None):
-    """A result value with every secret masked, and the controls of its text keys (TEXT_KEYS) escaped."""
+def safe_value(value, secrets, key=None, escape=True):
+    """A result value with every secret masked and every control character escaped (newlines stay in a diff).
+
+    Names the server sent with control characters come back escaped too: they are shown to people (a failed task
+    prints its whole result) more than they are reused. escape=False masks only (the audit log escapes in JSON).
+    """
     if isinstance(value, dict):
-        return dict((k, safe_value(v, secrets, k)) for k, v in value.items())
+        return dict((k, safe_value(v, secrets, k, escape)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return [safe_value(v, secrets, key) for v in value]
+        return [safe_value(v, secrets, key, escape) for v in value]
     if isinstance(value, str):
-        masked = mask_secrets(value, secrets)
-        return escape_controls(masked, keep_newlines=key in ("before", "after")) if key in TEXT_KEYS else masked
+        return safe_text(value, secrets, keep_newlines=key in MULTILINE_KEYS) if escape else mask_secrets(value,
+                                                                                                        secrets)
     return value
 
 

@@ -176,7 +176,7 @@ def _run_workers(work, count):
         work()
     for thread in threads:
         while thread.is_alive():
-            thread.join(0.2)
+            thread.join(0.1)
 
 
 def _sort_results(outcome, records, results, fields):

@@ -19,6 +19,12 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_safe import (
 MULTILINE = "top\nsecret-2"
 
 
+@pytest.fixture(autouse=True)
+def no_secrets_left_behind(monkeypatch):
+    """guard() registers secrets for the audit log of the process: not for the next tests' audit lines."""
+    monkeypatch.setattr(rac_safe, "_SECRETS", set())
+
+
 @pytest.mark.parametrize("text", [
     "Error parsing option: --cluster-pwd=top\nsecret-2",
     "Error parsing option: --cluster-pwd=top / secret-2",
@@ -49,12 +55,14 @@ def test_controls_are_escaped_visibly_cyrillic_stays():
     assert escape_controls("line 1\nline 2") == "line 1\\x0aline 2"
 
 
-def test_safe_value_masks_everywhere_and_escapes_only_texts_for_people():
-    result = {"msg": "failed: pwd\x1b[2J", "warnings": ["pwd"], "failures": [{"error": "x\u202epwd",
-                                                                             "user_name": "u\x1bpwd"}]}
+def test_safe_value_masks_and_escapes_everywhere_newlines_stay_in_a_diff():
+    result = {"msg": "failed: pwd\x1b[2J", "warnings": ["pwd"], "count": 3,
+              "failures": [{"error": "x\u202epwd", "user_name": "u\x1bpwd\n"}],
+              "diff": {"before": "{\n  \"a\": \"pwd\"\n}\n", "before_header": "h\n"}}
     safe = safe_value(result, {"pwd"})
-    assert safe == {"msg": "failed: %s\\x1b[2J" % MASK, "warnings": [MASK],
-                    "failures": [{"error": "x\\u202e%s" % MASK, "user_name": "u\x1b%s" % MASK}]}
+    assert safe == {"msg": "failed: %s\\x1b[2J" % MASK, "warnings": [MASK], "count": 3,
+                    "failures": [{"error": "x\\u202e%s" % MASK, "user_name": "u\\x1b%s\\x0a" % MASK}],
+                    "diff": {"before": "{\n  \"a\": \"%s\"\n}\n" % MASK, "before_header": "h\\x0a"}}
 
 
 class FakeModule:
@@ -84,8 +92,7 @@ def test_guard_masks_warnings_msg_and_results_at_the_exits():
     assert module.exits[1]["msg"] == MASK
 
 
-def test_audit_lines_hold_no_secret_and_no_raw_control(tmp_path, monkeypatch):
-    monkeypatch.setattr(rac_safe, "_SECRETS", set())
+def test_audit_lines_hold_no_secret_and_no_raw_control(tmp_path):
     rac_safe.register_secrets([MULTILINE, 'quo"te'])
     path = str(tmp_path / "audit.jsonl")
     rac_audit.append(path, "end_sessions", "srv:1545", "main",

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import threading
+import time
 
 import pytest
 
@@ -91,6 +92,7 @@ def test_a_stop_signal_ends_nothing_new_and_loses_nothing(tmp_path, concurrency,
             calls.append(record["session"])
             if len(calls) == 6:
                 os.kill(os.getpid(), signal_number)
+        time.sleep(0.05)  # a call takes time: the main thread sees the signal while others are in flight
 
     before = signal.getsignal(signal_number)
     outcome = end_each(sessions(40), end_one, E.SessionNotFoundError, concurrency=concurrency, audit=trail(path))
