@@ -117,6 +117,14 @@ disconnected_count:
   returned: always
   type: int
   sample: 1
+not_started:
+  description:
+    - The connections never tried because the task was stopped in the middle (SIGINT, SIGTERM or SIGHUP, or an audit log
+      that cannot be written); the ones in flight were finished and logged, and the task failed saying how many
+      were disconnected.
+  returned: when stopped
+  type: list
+  elements: dict
 rac_calls:
   description: Number of rac commands run.
   returned: success
