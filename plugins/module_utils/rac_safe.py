@@ -94,8 +94,8 @@ def safe_value(value, secrets, key=None, escape=True):
     Names the server sent with control characters come back escaped too: they are shown to people (a failed task
     prints its whole result) more than they are reused. escape=False masks only (the audit log escapes in JSON).
     """
-    if isinstance(value, dict):
-        return dict((k, safe_value(v, secrets, k, escape)) for k, v in value.items())
+    if isinstance(value, dict):  # keys too: some are server names (by_infobase)
+        return dict((safe_value(k, secrets, None, escape), safe_value(v, secrets, k, escape)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return [safe_value(v, secrets, key, escape) for v in value]
     if isinstance(value, str):

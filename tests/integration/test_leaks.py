@@ -63,13 +63,16 @@ def test_control_characters_from_the_server_are_shown_escaped(make_fleet, playbo
     user = sorted(s["user-name"] for s in fleet.state()["sessions"].values() if s["user-name"])[0]
     fleet.control(0, {"control": "set", "faults": {
         "decorate_names": "\x1b[31m\u202e\x07",
-        "fail_with": {"command": "session terminate", "text": "Сеанс\x1b]0;pwned\x07 \u202eevil\x9b\r\n", "times": 2}}})
+        "fail_with": {"command": "session terminate", "text": "Сеанс\x1b]0;pwned\x07 \u202eevil\x9b\r\n",
+                      "times": 2}}})
     run = playbook(fleet, "faults", "-v", scenario="leaks", fault_user=user + "x", fault_audit_log=str(tmp_path / "a"))
     assert run.rc == 0, run.output
     for raw in ("\x1b", "\u202e", "\x07", "\x9b", "\r"):
         assert raw not in run.output, repr(raw)
     warning = [line for line in run.output.splitlines() if "[WARNING]" in line and "matches none" in line]
     assert warning and "\\x1b[31m\\u202e\\x07" in warning[0], run.output
+    progress = [line for line in run.output.splitlines() if line.startswith("srv1c-01: ")]
+    assert progress and "\\x1b[31m\\u202e\\x07" in progress[0], run.output  # session_wait's line
     result = run.result("srv1c-01")
     assert "Сеанс\\x1b]0;pwned\\x07 \\u202eevil\\x9b" in result["msg"]
     assert "Сеанс\\x1b]0;pwned\\x07 \\u202eevil\\x9b" in run.output

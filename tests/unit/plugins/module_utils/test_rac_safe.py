@@ -56,11 +56,12 @@ def test_controls_are_escaped_visibly_cyrillic_stays():
 
 
 def test_safe_value_masks_and_escapes_everywhere_newlines_stay_in_a_diff():
-    result = {"msg": "failed: pwd\x1b[2J", "warnings": ["pwd"], "count": 3,
+    result = {"msg": "failed: pwd\x1b[2J", "warnings": ["pwd"], "count": 3, "by_infobase": {"Бух\u202e": 2},
               "failures": [{"error": "x\u202epwd", "user_name": "u\x1bpwd\n"}],
               "diff": {"before": "{\n  \"a\": \"pwd\"\n}\n", "before_header": "h\n"}}
     safe = safe_value(result, {"pwd"})
     assert safe == {"msg": "failed: %s\\x1b[2J" % MASK, "warnings": [MASK], "count": 3,
+                    "by_infobase": {"Бух\\u202e": 2},
                     "failures": [{"error": "x\\u202e%s" % MASK, "user_name": "u\\x1b%s\\x0a" % MASK}],
                     "diff": {"before": "{\n  \"a\": \"%s\"\n}\n" % MASK, "before_header": "h\\x0a"}}
 
