@@ -98,9 +98,10 @@ def safe_value(value, secrets, key=None, escape=True):
         return dict((safe_value(k, secrets, None, escape), safe_value(v, secrets, k, escape)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return [safe_value(v, secrets, key, escape) for v in value]
+    if isinstance(value, str) and escape:
+        return safe_text(value, secrets, keep_newlines=key in MULTILINE_KEYS)
     if isinstance(value, str):
-        return safe_text(value, secrets, keep_newlines=key in MULTILINE_KEYS) if escape else mask_secrets(value,
-                                                                                                        secrets)
+        return mask_secrets(value, secrets)
     return value
 
 

@@ -164,7 +164,7 @@ def _run_workers(work, count):
     """Run work in count threads, as many as can be started; none at all: in this thread. Joins with a timeout so
     that the main thread keeps running signal handlers."""
     threads = []
-    for _ in range(count if count > 1 else 0):
+    while len(threads) < count and count > 1:
         thread = threading.Thread(target=work)
         thread.daemon = True
         try:

@@ -103,8 +103,8 @@ def test_a_stop_signal_ends_nothing_new_and_loses_nothing(tmp_path, concurrency,
     summary = read_log(path)[-1]
     assert summary["stopped_by"] == outcome.stopped_by and summary["not_started"] == len(outcome.not_started)
     message = outcome.stop_message("sessions", "ended", "ras srv:1545")
-    assert message.startswith("stopped by %s (ras srv:1545): %d sessions ended" % (outcome.stopped_by,
-                                                                                  len(outcome.ended)))
+    expected = "stopped by %s (ras srv:1545): %d sessions ended" % (outcome.stopped_by, len(outcome.ended))
+    assert message.startswith(expected)
 
 
 @pytest.mark.parametrize("threads_possible", [0, 2])
