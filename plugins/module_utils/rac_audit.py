@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The audit log: one JSON line per ending of sessions or change of a lock, appended on the host that runs rac.
 
-Never holds a secret: lock states are written without the permission code (only whether one is set).
+Never holds a secret: lock states are written without the permission code (only whether one is set), and every
+line is masked with the module's no_log values (rac_safe), as a server may repeat a password in an error text.
+Control characters from the server are written as JSON escapes (\\u202e), so reading the file never moves a cursor.
 Lines are appended under an exclusive lock, so concurrent tasks (one per server) do not interleave.
 """
 
@@ -16,6 +18,12 @@ import fcntl
 import getpass
 import json
 import os
+import re
+
+from ansible_collections.onec.cluster.plugins.module_utils.rac_safe import registered_secrets, safe_value
+
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on: DEL, C1, bidi and invisible format characters.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 # The collection's files on the controller (audit log, maintenance-window state files) live under one folder:
 # $ONEC_CLUSTER_HOME, else ~/.ansible/onec_cluster. The test suite and the demo point it inside the checkout.
@@ -43,8 +51,17 @@ def operator():
         return "unknown"
 
 
+def audit_line(record, secrets):
+    """One JSON line of the log: secrets masked, every control character as a JSON escape (the data reads back)."""
+    line = json.dumps(safe_value(record, secrets, escape=False), ensure_ascii=False, sort_keys=True)
+    return _RAW_CONTROLS.sub(lambda match: "\\u%04x" % ord(match.group(0)), line) + "\n"
+
+
 def append(path, action, ras, cluster, **details):
-    """Append one record to the audit log at path (None: the default file; '': no log)."""
+    """Append one record to the audit log at path (None: the default file; '': no log).
+
+    Every secret registered for this run (rac_safe.register_secrets: the module's no_log values) is masked.
+    """
     if path is None:
         path = default_audit_log()
     if not path:
@@ -61,7 +78,7 @@ def append(path, action, ras, cluster, **details):
         "action": action,
     }
     record.update(details)
-    line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+    line = audit_line(record, registered_secrets())
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

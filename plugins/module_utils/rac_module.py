@@ -13,6 +13,7 @@ import json
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import RacBackend, RacClient
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import RacError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_runner import find_rac
+from ansible_collections.onec.cluster.plugins.module_utils.rac_safe import guard
 from ansible_collections.onec.cluster.plugins.module_utils.ras_client import NativeBackend
 
 BACKENDS = ("rac", "native")
@@ -83,7 +84,12 @@ def fail_from_error(module, exc, **result):
 
 
 def run_module(module, body):
-    """Run body(module) -> result dict; every RacError becomes an actionable failure."""
+    """Run body(module) -> result dict; every RacError becomes an actionable failure.
+
+    Every text the module writes (msg, warnings, results, audit lines) goes through rac_safe.guard: secrets masked
+    in whatever shape the server repeats them, control characters escaped.
+    """
+    guard(module)
     try:
         result = body(module)
     except RacError as exc:

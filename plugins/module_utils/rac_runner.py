@@ -189,8 +189,11 @@ class RacRunner:
     def _run_once(self, argv):
         self.calls += 1
         try:
+            # rac in a session of its own: Ctrl-C or a SIGTERM to the playbook's process group must not kill a rac
+            # whose call ras already carried out (its outcome would be lost); the module stops instead, letting
+            # the calls in flight finish (rac_terminate). The timeout still kills it.
             proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  env=self._env, timeout=self.timeout, check=False)
+                                  env=self._env, timeout=self.timeout, check=False, start_new_session=True)
         except subprocess.TimeoutExpired:
             raise RacTimeoutError("no answer after %s s" % self.timeout, command=mask_args(argv))
         except OSError as exc:

@@ -117,6 +117,14 @@ disconnected_count:
   returned: always
   type: int
   sample: 1
+not_started:
+  description:
+    - The connections never tried because the task was stopped in the middle (SIGINT, SIGTERM or SIGHUP, or an audit log
+      that cannot be written); the ones in flight were finished and logged, and the task failed saying how many
+      were disconnected.
+  returned: when stopped
+  type: list
+  elements: dict
 rac_calls:
   description: Number of rac commands run.
   returned: success
@@ -125,12 +133,12 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION, append
+from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
 from ansible_collections.onec.cluster.plugins.module_utils.rac_connections import hanging, list_connections
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ConnectionNotFoundError, ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
-from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import CONNECTION_FIELDS, end_each
+from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import AuditTrail, CONNECTION_FIELDS, end_each
 
 EMPTY_RESULT = dict(disconnected=[], already_gone=[], failures=[], matched=0, disconnected_count=0)
 
@@ -163,12 +171,11 @@ def disconnect(module):
     client.use_cluster(params["cluster"])
     selected = select(list_connections(client, params["infobase"]), params)
     result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))
-    dropped, already_gone, failed = end_each(
-        selected, lambda c: client.disconnect(c["process"], c["connection"], c["infobase_name"]),
-        ConnectionNotFoundError, params["concurrency"], CONNECTION_FIELDS, check_mode=module.check_mode)
-    if not module.check_mode and (dropped or failed):
-        append(params["audit_log"], "disconnect", client.address, client.cluster_label, disconnected=dropped,
-               already_gone=len(already_gone), failed=failed)
+    audit = AuditTrail(params["audit_log"], "disconnect", "disconnected", client.address, client.cluster_label)
+    outcome = end_each(selected, lambda c: client.disconnect(c["process"], c["connection"], c["infobase_name"]),
+                       ConnectionNotFoundError, params["concurrency"], CONNECTION_FIELDS, check_mode=module.check_mode,
+                       audit=audit)
+    dropped, already_gone, failed = outcome
     gone = set(c["connection"] for c in dropped)
     result.update(changed=bool(dropped), disconnected=dropped, already_gone=already_gone, failures=failed,
                   disconnected_count=len(dropped), rac_calls=client.calls)
@@ -176,6 +183,9 @@ def disconnect(module):
         result["diff"] = text_diff({"connections": describe(selected)},
                                    {"connections": describe([c for c in selected if c["connection"] not in gone])},
                                    "connections (%s)" % client.where())
+    if outcome.stopped_by:
+        module.fail_json(msg=outcome.stop_message("connections", "disconnected", client.where()),
+                         not_started=outcome.not_started, **result)
     if failed:
         module.fail_json(msg="%d of %d connections could not be disconnected (%s); %d disconnected. First error: %s"
                              % (len(failed), len(selected), client.where(), len(dropped), failed[0]["error"]),

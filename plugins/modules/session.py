@@ -163,6 +163,14 @@ failed_count:
   returned: always
   type: int
   sample: 0
+not_started:
+  description:
+    - The sessions never tried because the task was stopped in the middle (SIGINT, SIGTERM or SIGHUP, or an audit log
+      that cannot be written); the ones in flight were finished and logged, and the task failed saying how many
+      were ended.
+  returned: when stopped
+  type: list
+  elements: dict
 rac_calls:
   description: Number of rac commands run.
   returned: success
@@ -171,12 +179,12 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION, append
+from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError, SessionNotFoundError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions, unmatched_selectors
-from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import end_each
+from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import AuditTrail, end_each
 
 EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, terminated_count=0, already_gone_count=0,
                     failed_count=0)
@@ -214,13 +222,11 @@ def end_sessions(module):
         module.fail_json(msg="%d sessions match, more than max_sessions=%d: none was ended (%s)"
                              % (len(selected), params["max_sessions"], client.where()), rac_calls=client.calls,
                          **result)
-    terminated, already_gone, failed = end_each(
-        selected, lambda s: client.terminate(s["session"], params["error_message"]), SessionNotFoundError,
-        params["concurrency"], check_mode=module.check_mode)
-    if not module.check_mode and (terminated or failed):
-        append(params["audit_log"], "end_sessions", client.address, client.cluster_label,
-               message=params["error_message"] or "", ended=terminated, already_gone=len(already_gone),
-               failed=failed)
+    audit = AuditTrail(params["audit_log"], "end_sessions", "ended", client.address, client.cluster_label,
+                       message=params["error_message"] or "")
+    outcome = end_each(selected, lambda s: client.terminate(s["session"], params["error_message"]),
+                       SessionNotFoundError, params["concurrency"], check_mode=module.check_mode, audit=audit)
+    terminated, already_gone, failed = outcome
     ended = set(s["session"] for s in terminated)
     result.update(
         changed=bool(terminated), terminated=terminated, already_gone=already_gone, failures=failed,
@@ -231,6 +237,9 @@ def end_sessions(module):
         result["diff"] = text_diff({"sessions": describe(selected)},
                                    {"sessions": describe([s for s in selected if s["session"] not in ended])},
                                    "sessions (%s)" % client.where())
+    if outcome.stopped_by:
+        module.fail_json(msg=outcome.stop_message("sessions", "ended", client.where()),
+                         not_started=outcome.not_started, **result)
     if failed:
         module.fail_json(msg="%d of %d sessions could not be ended (%s); %d ended, %d already gone. First error: %s"
                              % (len(failed), len(selected), client.where(), len(terminated), len(already_gone),

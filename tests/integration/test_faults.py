@@ -47,9 +47,12 @@ def test_ras_going_away_in_the_middle_of_a_bulk_termination(make_fleet, playbook
     assert result["failed"] and result["changed"]
     assert result["terminated_count"] == 20 and result["failed_count"] == 40
     assert all("cannot connect" in f["error"] and "after 2 retries" in f["error"] for f in result["failures"])
-    [entry] = audit_lines(audit)  # what was ended before ras went away is on record
-    assert entry["action"] == "end_sessions" and len(entry["ended"]) == 20 and len(entry["failed"]) == 40
-    assert sorted(s["session"] for s in entry["ended"]) == sorted(s["session"] for s in result["terminated"])
+    lines = audit_lines(audit)  # what was ended before ras went away is on record: one line each, then a summary
+    ended = [s["session"] for entry in lines if entry["action"] == "end_sessions" for s in entry["ended"]]
+    assert sorted(ended) == sorted(s["session"] for s in result["terminated"])
+    summary = lines[-1]
+    assert summary["action"] == "end_sessions_summary" and summary["ended_count"] == 20
+    assert len(summary["failed"]) == 40 and summary["stopped_by"] is None
 
 
 @pytest.mark.parametrize("times, succeeds", [(1, True), (10, False)])
@@ -194,7 +197,7 @@ def test_no_secret_in_vvv_output_results_diffs_or_audit_log(make_fleet, playbook
     assert all(secret not in audit_text for secret in secrets)
     actions = [entry["action"] for entry in audit_lines(audit)]
     assert actions.count("lock_present") == 6 and actions.count("lock_restored") == 6
-    assert actions.count("end_sessions") == 2
+    assert actions.count("end_sessions_summary") == 2  # one bulk ending per server (and a line per session ended)
     assert all(entry["operator"] for entry in audit_lines(audit))
 
 

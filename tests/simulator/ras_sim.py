@@ -106,6 +106,12 @@ class Simulator:
         #   truncate: {"command": "...", "bytes": N, "times": K} -> answer only the first N bytes, exit code 0
         #   conflict: {infobase name: times} -> `infobase update` fails as if another administrator changed the
         #             infobase meanwhile (and changes its descr); UNVERIFIED text, see E_DATA_CHANGED
+        #   fail_with: {"command": "...", "text": "...", "times": K} -> the command fails with that text, each
+        #              "{option}" in it replaced by the value the client gave (both wire formats), as real rac repeats
+        #              an option it cannot parse ("Error parsing option: --cluster-user=cadmin", tests/samples
+        #              error_parsing_option_*); a server text repeating a password on the RAS wire is UNVERIFIED
+        #   decorate_names: "text" -> every name, user name, host and description answered ends with that text
+        #                   (control characters, bidi overrides: both wire formats)
         self.faults = {}
         self.rac_calls = 0
         self.seen_requests = set()  # requests seen while reset_every is on
@@ -239,9 +245,31 @@ class Simulator:
         handler = getattr(self, "cmd_" + "_".join([mode] + words).replace("-", "_"), None)
         if handler is None:
             raise RacFailure("rac simulator: '%s' is not simulated\n" % name)
+        fail_with = self.take_fault("fail_with", name)
+        if fail_with:
+            raise RacFailure(self.repeat_options(fail_with["text"], options))
         with self.lock:
             answer = handler(options)
-            return present(answer.kind, answer.records) if isinstance(answer, Records) else (answer or "")
+            if not isinstance(answer, Records):
+                return answer or ""
+            decoration = self.faults.get("decorate_names")
+            records = [self.decorate(r, decoration) for r in answer.records] if decoration else answer.records
+            return present(answer.kind, records)
+
+    @staticmethod
+    def repeat_options(text, options):
+        for key, value in options.items():
+            text = text.replace("{%s}" % key, "%s" % value)
+        return text
+
+    @staticmethod
+    def decorate(record, decoration):
+        """A copy of the record whose texts a person reads end with decoration (fault decorate_names)."""
+        record = dict(record)
+        for field in ("name", "user-name", "host", "descr", "infobase-name"):
+            if isinstance(record.get(field), str) and record[field]:
+                record[field] += decoration
+        return record
 
     def handle(self, mode, words, options):
         """-> (stdout, stderr, rc) of the simulated rac"""
@@ -444,6 +472,9 @@ class Simulator:
                 cluster = self.clusters[request.get("cluster_index", 0)]
                 cluster.setdefault("connections", []).extend(request["connections"])
                 return {"count": len(cluster["connections"])}
+            if what == "set_admins":  # cluster administrators: {name: password}
+                self.clusters[request.get("cluster_index", 0)]["admins"] = dict(request["admins"])
+                return {}
             if what == "set_infobase":
                 cluster = self.clusters[request.get("cluster_index", 0)]
                 for infobase in cluster["infobases"]:

@@ -277,6 +277,9 @@ def main(argv=None):
                        help="share of sessions that do not leave by themselves when a lock starts")
     for name in ("stop", "stats", "state"):
         sub.add_parser(name).add_argument("--dir", default=".sim")
+    fault = sub.add_parser("fault", help="switch faults on in every server (see ras_sim.Simulator.faults)")
+    fault.add_argument("--dir", default=".sim")
+    fault.add_argument("faults", help='JSON, e.g. \'{"decorate_names": "\\u001b[31m\\u202e"}\'')
     args = parser.parse_args(argv)
     if args.action == "start":
         stop_fleet(args.dir)
@@ -287,6 +290,9 @@ def main(argv=None):
         print("inventory: %s" % os.path.join(args.dir, "inventory.yml"))
     elif args.action == "stop":
         stop_fleet(args.dir)
+    elif args.action == "fault":
+        for server in load_fleet(args.dir)["servers"]:
+            control(server["port"], {"control": "set", "faults": json.loads(args.faults)})
     else:
         fleet = load_fleet(args.dir)
         for server in fleet["servers"]:
