@@ -180,8 +180,8 @@ _PATTERNS = [
 _COMPILED = [(re.compile(p, re.IGNORECASE), cls) for p, cls in _PATTERNS]
 
 
-def classify(rc, stderr, stdout=""):
-    """Return the RacError subclass for a failed rac run (rc != 0)."""
+def classify(stderr, stdout=""):
+    """Return the RacError subclass for what a failed rac run (rc != 0) or ras said."""
     text = "%s\n%s" % (stderr or "", stdout or "")
     for pattern, cls in _COMPILED:
         if pattern.search(text):
@@ -208,7 +208,7 @@ def error_from_exception(name, text):
     """A RAS exception answer (class name, server text) -> the typed error the rac backend raises for it."""
     cls = _EXCEPTION_CLASSES.get(name)
     if cls is None:
-        cls = classify(None, text)
+        cls = classify(text)
     return cls(text or name, from_rac=True, said_by="ras")
 
 
@@ -232,6 +232,6 @@ def retrying(action, retries, backoff, pause=time.sleep):
 
 
 def error_from_run(rc, stderr, stdout="", command=None):
-    cls = classify(rc, stderr, stdout)
+    cls = classify(stderr, stdout)
     detail = (stderr or "").strip() or (stdout or "").strip() or "exit code %s and no message" % rc
     return cls(detail, rc=rc, command=command, from_rac=True)

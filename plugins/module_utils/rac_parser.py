@@ -29,13 +29,15 @@ spaces inside the quotes: the value comes back exactly as it was set. A value
 that starts and ends with a quote but holds a lone quote inside (not rac's
 quoting) loses its outer pair only. Fields rac never quotes never span lines.
 
-Three readers, fastest first; each hands over to the next when the text is
-not what it can read, and all three return the same records:
+Two readers, fastest first, both taking the kinds of field from one table
+(FieldKind); the first hands over to the second when the text is not what it
+can read, and both return the same records:
 - the grid reader: rac's list layout is a grid (every record has the same keys,
   padded the same way, in the same order); one regular expression built from
-  the first record reads every value of every record at once, typed per column;
-- the column reader: the same grid read one column at a time (values with
-  quotes inside);
+  the first record reads every value of every record at once. It reads each
+  column as the first record's value says (numbers, yes/no, text, quoted or
+  bare strings), and if a later record differs, again with loose columns that
+  convert each value on its own;
 - the line reader: anything else (quoted values over several lines, irregular
   padding, records with different fields).
 """
@@ -47,7 +49,8 @@ __metaclass__ = type
 import gc
 import operator
 import re
-from operator import itemgetter, methodcaller
+from collections import namedtuple
+from operator import methodcaller
 
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import RacParseError
 
@@ -75,9 +78,6 @@ license-type os-user auth agent-host port-range using dedicate-managers
 load-balancing-mode license-distribution use started-at last-active-at
 connected-at db-proc-took-at denied-from denied-to
 """.split())
-
-# Never typed, whatever they look like (names, hosts, free text, enums).
-STRING_KEYS = QUOTED_KEYS | RAW_KEYS
 
 # yes/no and on/off fields. Unknown ones are recognised by their value too.
 BOOL_KEYS = frozenset("""
@@ -162,24 +162,87 @@ def _by_look(value):
     return value
 
 
-_CONVERTERS = {}
+# What a value may look like in rac's grid, with the converter of a value that matched (a builtin where it can
+# be: the grid reader calls it for every value). A record with a value that does not fit does not match, and the
+# whole text is read again with loose columns, then by the line reader.
+_GRID_LINE = "(.*)"
+_GRID_INT = r"(-?[0-9]+)"
+_GRID_FLOAT = r"(-?[0-9]+\.[0-9]+)"
+_GRID_BOOL = r"(yes|no|on|off|)"  # or empty
+# a field typed by its look whose values are text: nothing that would look like a number, yes/no or a quote
+_GRID_TEXT = "(?!-?[0-9]+(?:\\.[0-9]+)?\n|(?:yes|no|on|off)\n|[\"'])(.*)"
+# A field rac quotes: rac quotes it only when it is not empty (contract 2.6), so one column holds both quoted and
+# bare values. The group is the value without its quotes: after a quote that closes on the same line, the text
+# inside (with its doubled quotes); or nothing after ''; or a bare value without a quote. A quote that goes on
+# over the next lines does not match.
+_GRID_QUOTED_OR_BARE = '(?:"(?=(?:[^"\n]|"")*"\n)|\'\'(?=\n)|(?=[^"\n]*\n))((?:[^"\n]|"")*)"?'
+_UNDOUBLE = methodcaller("replace", '""', '"')
+_BOOL_WORD = dict(_BOOL_WORDS, **{"": ""}).__getitem__
+
+# A field rac quotes, its value in any form on one line: anything but a quote that goes on over the next lines.
+_GRID_ONE_LINE_QUOTED = '(?!"(?:[^"\n]|"")*\n)(.*)'
+
+# The kinds of field, read by every reader:
+# - value: converts one value (the line reader; the grid reader's loose columns);
+# - grid: (pattern, converter) of a column in the grid reader, every value of the same form; None for a field
+#   typed by its look, whose first value says what the column holds (_LOOK_GRIDS);
+# - loose: pattern of a column in the grid reader whose values differ in form (empty, then a number), each
+#   converted by `value`.
+FieldKind = namedtuple("FieldKind", "value grid loose")
+QUOTED = FieldKind(_as_string, (_GRID_QUOTED_OR_BARE, _UNDOUBLE), _GRID_ONE_LINE_QUOTED)
+RAW = FieldKind(_as_raw, (_GRID_LINE, str), _GRID_LINE)
+LIST = FieldKind(_as_list, (_GRID_LINE, _as_list), _GRID_LINE)
+BOOL = FieldKind(_as_bool, (_GRID_BOOL, _BOOL_WORD), _GRID_LINE)
+BY_LOOK = FieldKind(_by_look, None, _GRID_LINE)
 
 
-def _converter(key):
-    """(snake key, value converter) for a rac key, cached: the parser's hot path."""
-    found = _CONVERTERS.get(key)
+def _text(value):
+    return value[:1] not in ('"', "'")  # empty too
+
+
+# A field typed by its look: (test of the first record's value, the column's grid). The pattern then holds every
+# other record to what the first one looked like (empty is text). A quoted first value: no grid (loose columns).
+_LOOK_GRIDS = (
+    (_INT_RE.match, (_GRID_INT, int)),
+    (_FLOAT_RE.match, (_GRID_FLOAT, float)),
+    (_BOOL_WORDS.__contains__, (_GRID_BOOL, _BOOL_WORD)),
+    (_text, (_GRID_TEXT, str)),
+)
+
+
+def _grid_column(kind, first_value):
+    """(pattern, converter) of a column whose values all have the first one's form; None if unsure."""
+    if kind.grid is not None:
+        return kind.grid
+    for looks_like, grid in _LOOK_GRIDS:
+        if looks_like(first_value):
+            return grid
+    return None
+
+
+def _loose_column(kind, _first_value):
+    """(pattern, converter) of a column whose values may differ in form: each is converted on its own."""
+    return kind.loose, kind.value
+
+
+_FIELDS = {}
+
+
+def _field(key):
+    """(snake key, FieldKind) for a rac key, cached: the parser's hot path."""
+    found = _FIELDS.get(key)
     if found is None:
         if key in QUOTED_KEYS:
-            conv = _as_string
+            kind = QUOTED
         elif key in RAW_KEYS:
-            conv = _as_raw
+            kind = RAW
         elif key in LIST_KEYS:
-            conv = _as_list
+            kind = LIST
         elif key in BOOL_KEYS:
-            conv = _as_bool
+            kind = BOOL
         else:
-            conv = _by_look
-        found = _CONVERTERS[key] = (snake_key(key), conv)
+            kind = BY_LOOK
+        found = _FIELDS[key] = (snake_key(key), kind)
     return found
 
 
@@ -193,11 +256,6 @@ def _split_line(line, number):
     return key.rstrip(), rest
 
 
-def _opens_quote(key, value):
-    """A quoted field's value that goes on to the next line (only fields rac quotes can)."""
-    return key in QUOTED_KEYS and opens_quote(value)
-
-
 def _quoted_value_ends(value):
     """Whether a quoted value read over several lines is complete: its closing quote ends the text read so far
     (or, for text that is not rac's quoting, the last line ends with a quote)."""
@@ -205,121 +263,16 @@ def _quoted_value_ends(value):
     return close == len(value) - 1 or (close > 0 and value[-1] == '"')
 
 
-_STARTS_QUOTED = methodcaller("startswith", ('"', "'"))
-
-
-def _column(conv, values):
-    """Convert one field of every record at once (the fast path); None if a value needs the general parser.
-
-    map() over builtins keeps the per-value work in C: this is the parser's hot path.
-    """
-    if conv is _as_raw:
-        return values
-    quoted = any(map(_STARTS_QUOTED, values))
-    if quoted and conv is _as_string and any(map(opens_quote, values)):
-        return None  # a quoted value going on to the next line
-    if conv is _by_look:
-        if all(map(str.isdigit, values)) and all(map(str.isascii, values)):
-            return list(map(int, values))
-        return list(map(_by_look, values))
-    if conv is _as_bool:
-        return list(map(_BOOL_WORDS.get, values, map(unquote, values)))
-    if conv is _as_string and not quoted:
-        return values
-    return list(map(conv, values))
-
-
-def _parse_plain(text):
-    """rac's own layout, parsed by columns. Returns None for anything else (the general parser takes over).
+def _parse_grid(text, column_of=_grid_column):
+    """rac's list layout read at once; None for anything else.
 
     Real rac output is a grid: every record of a list has the same keys, padded the same way, in the same
-    order, and a blank line after it. So field i of every record is every (n+1)-th line from line i, and a
-    whole column can be checked and converted at once, which is several times faster than line by line.
-    """
-    lines = text.split("\n")
-    if lines[-2:] != ["", ""]:
-        return None
-    del lines[-1]  # every record now ends with its blank line
-    try:
-        width = lines.index("")
-    except ValueError:
-        return None
-    stride = width + 1
-    if width == 0 or len(lines) % stride or any(lines[width::stride]):
-        return None
-    keys, columns = [], []
-    spent = [None] * (len(lines) // stride)
-    for index in range(width):
-        first = lines[index]
-        head, sep, _rest = first.partition(" : ")
-        if not sep or not head.strip() or ":" in head:
-            return None
-        prefix = head + sep
-        column = lines[index::stride]
-        cut = len(prefix)
-        if set(map(itemgetter(slice(0, cut)), column)) != {prefix}:
-            return None
-        skey, conv = _converter(head.rstrip())
-        converted = _column(conv, list(map(itemgetter(slice(cut, None)), column)))
-        if converted is None:
-            return None
-        # The converted values are new objects: let this column's lines go now, which keeps the peak memory
-        # of a 10,000-session list near one copy of the text instead of two.
-        lines[index::stride] = spent
-        keys.append(skey)
-        columns.append(converted)
-    return [dict(zip(keys, row)) for row in zip(*columns)]
-
-
-# operator.call (Python 3.11+) applies each column's converter to its value without a Python frame per value.
-_CALL = getattr(operator, "call", None) or (lambda function, value: function(value))
-
-# What a value of each kind of column may look like in the grid reader. A record with a value that does not fit
-# does not match, and the whole text goes to the column reader.
-_GRID_INT = r"(-?[0-9]+)"
-_GRID_FLOAT = r"(-?[0-9]+\.[0-9]+)"
-_GRID_BOOL = r"(yes|no|on|off)"
-_GRID_RAW = r"(.*)"
-# a field rac quotes whose first value is not quoted (empty, or bare although rac quotes the field): values with
-# no quote in them are taken as they are, '' is empty
-_GRID_BARE = "(?:''|([^\"\n]*))"
-# a field rac quotes whose first value is quoted: quoted values (doubled quotes inside) or empty ones
-_GRID_QUOTED = '(?:"((?:[^"\n]|"")*)"|)'
-_UNDOUBLE = methodcaller("replace", '""', '"')
-# a field typed by its look whose values are text: nothing that would look like a number, yes/no or a quote
-_GRID_TEXT = "(?!-?[0-9]+(?:\\.[0-9]+)?\n|(?:yes|no|on|off)\n|[\"'])(.*)"
-
-
-def _grid_column(key, value):
-    """(regular expression of the column's value, converter) from the first record's value; None if unsure."""
-    conv = _converter(key)[1]
-    if conv is _as_raw:
-        return _GRID_RAW, str
-    if conv is _as_string:
-        return (_GRID_QUOTED, _UNDOUBLE) if value[:1] == '"' else (_GRID_BARE, str)
-    if conv is _as_list:
-        return _GRID_RAW, _as_list
-    if conv is _as_bool:
-        return _GRID_BOOL, _BOOL_WORDS.__getitem__
-    # typed by its look: the first record says what the column holds, the expression holds every record to it
-    if _INT_RE.match(value):
-        return _GRID_INT, int
-    if _FLOAT_RE.match(value):
-        return _GRID_FLOAT, float
-    if value in _BOOL_WORDS:
-        return _GRID_BOOL, _BOOL_WORDS.__getitem__
-    if not value or value[0] in "\"'":
-        return None
-    return _GRID_TEXT, str
-
-
-def _parse_grid(text):
-    """rac's list layout read at once; None for anything else (the column reader takes over).
-
-    One expression, built from the first record, matches a whole record: each line's key and padding
-    literally, then a value of the kind its column holds. findall() returns the values of every record without
-    a Python step per line. The matches cover the text exactly when every line end of the text is inside
-    one (each match is anchored at a line start and holds `fields + 1` line ends), so nothing is skipped.
+    order, and a blank line after it. One expression, built from the first record, matches a whole record: each
+    line's key and padding literally, then a value of the kind its column holds. findall() returns the values of
+    every record without a Python step per line. ``column_of(kind, first value)`` gives each column's pattern and
+    converter (_grid_column, _loose_column). The matches cover the text exactly when every line end of the
+    text is inside one (each match is anchored at a line start and holds `fields + 1` line ends), so nothing is
+    skipped.
     """
     end = text.find("\n\n")
     if end <= 0 or text[-2:] != "\n\n":
@@ -329,11 +282,12 @@ def _parse_grid(text):
         head, sep, value = line.partition(" : ")
         if not sep or not head.strip() or ":" in head:
             return None
-        column = _grid_column(head.rstrip(), value)
+        skey, kind = _field(head.rstrip())
+        column = column_of(kind, value)
         if column is None:
             return None
         parts.append(re.escape(head + sep) + column[0] + "\n")
-        keys.append(snake_key(head.rstrip()))
+        keys.append(skey)
         convs.append(column[1])
     if len(set(keys)) != len(keys):
         return None
@@ -343,10 +297,11 @@ def _parse_grid(text):
         return None
     if len(keys) == 1:  # findall returns the value itself, not a tuple, for one group
         rows = [(row,) for row in rows]
-    try:
-        return [dict(zip(keys, map(_CALL, convs, row))) for row in rows]
-    except (KeyError, ValueError):
-        return None
+    return [dict(zip(keys, map(_CALL, convs, row))) for row in rows]
+
+
+# operator.call (Python 3.11+) applies each column's converter to its value without a Python frame per value.
+_CALL = getattr(operator, "call", None) or (lambda function, value: function(value))
 
 
 def parse_records(text, uniform=False):
@@ -370,8 +325,8 @@ def parse_records(text, uniform=False):
     gc.disable()
     try:
         records = _parse_grid(text)
-        if records is None:
-            records = _parse_plain(text)
+        if records is None:  # a column whose values differ in form
+            records = _parse_grid(text, _loose_column)
         if records is None:
             records = _parse_lines(text)
     finally:
@@ -397,8 +352,8 @@ def _parse_lines(text):
         if open_key is not None:
             open_value += "\n" + line
             if _quoted_value_ends(open_value):
-                skey, conv = _converter(open_key)
-                current[skey] = conv(open_value)
+                skey, kind = _field(open_key)
+                current[skey] = kind.value(open_value)
                 open_key = None
             continue
         if not line.strip():
@@ -407,11 +362,11 @@ def _parse_lines(text):
                 current = {}
             continue
         key, value = _split_line(line, number)
-        if _opens_quote(key, value):
+        skey, kind = _field(key)
+        if kind is QUOTED and opens_quote(value):  # only fields rac quotes can go on to the next line
             open_key, open_value = key, value
             continue
-        skey, conv = _converter(key)
-        current[skey] = conv(value)
+        current[skey] = kind.value(value)
     if open_key is not None:
         raise RacParseError("output ends inside the quoted value of '%s'" % open_key)
     if current:

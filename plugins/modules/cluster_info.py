@@ -18,11 +18,10 @@ description:
   - Never changes anything.
 extends_documentation_fragment:
   - onec.cluster.connection
+  - onec.cluster.attributes
+  - onec.cluster.attributes.action_group
+  - onec.cluster.attributes.info_module
 options: {}
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
 seealso:
   - module: onec.cluster.infobase_info
   - module: onec.cluster.session_info

@@ -25,6 +25,9 @@ description:
 extends_documentation_fragment:
   - onec.cluster.connection
   - onec.cluster.audit
+  - onec.cluster.attributes
+  - onec.cluster.attributes.action_group
+  - onec.cluster.attributes.state_module
 options:
   state:
     description:
@@ -54,11 +57,11 @@ options:
     default: 8
 attributes:
   check_mode:
-    support: full
-    description: Disconnects nothing and returns exactly the connections that would be disconnected.
+    details:
+      - Disconnects nothing and returns exactly the connections that would be disconnected.
   diff_mode:
-    support: full
-    description: Shows the selected connections before and the ones left after, as text (Cyrillic readable, not escaped).
+    details:
+      - Shows the selected connections before and the ones left after, as text (Cyrillic readable, not escaped).
 seealso:
   - module: onec.cluster.connection_info
   - module: onec.cluster.session

@@ -23,6 +23,9 @@ description:
     C(session list)). Never changes anything.
 extends_documentation_fragment:
   - onec.cluster.connection
+  - onec.cluster.attributes
+  - onec.cluster.attributes.action_group
+  - onec.cluster.attributes.info_module
 options:
   infobase:
     description:
@@ -34,13 +37,6 @@ options:
       - Return only the connections left without a live session (the server's own excepted).
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: Reads only; runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Reads only; nothing to compare.
 seealso:
   - module: onec.cluster.connection
   - module: onec.cluster.session_info

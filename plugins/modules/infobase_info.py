@@ -20,6 +20,9 @@ description:
   - Never changes anything.
 extends_documentation_fragment:
   - onec.cluster.connection
+  - onec.cluster.attributes
+  - onec.cluster.attributes.action_group
+  - onec.cluster.attributes.info_module
 options:
   infobase:
     description:
@@ -38,10 +41,6 @@ options:
       - With O(details=true), also return the permission code itself, not only whether one is set.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
 seealso:
   - module: onec.cluster.session_info
 author:

@@ -25,6 +25,9 @@ description:
 extends_documentation_fragment:
   - onec.cluster.connection
   - onec.cluster.audit
+  - onec.cluster.attributes
+  - onec.cluster.attributes.action_group
+  - onec.cluster.attributes.state_module
 options:
   infobase:
     description:
@@ -82,11 +85,11 @@ options:
     default: false
 attributes:
   check_mode:
-    support: full
-    description: Reports what would change and changes nothing.
+    details:
+      - Reports what would change and changes nothing.
   diff_mode:
-    support: full
-    description: Shows the lock fields before and after, as text (Cyrillic readable, not escaped); the permission code is masked.
+    details:
+      - Shows the lock fields before and after, as text (Cyrillic readable, not escaped); the permission code is masked.
 seealso:
   - module: onec.cluster.session
   - module: onec.cluster.infobase_info

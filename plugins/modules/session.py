@@ -31,6 +31,9 @@ extends_documentation_fragment:
   - onec.cluster.connection
   - onec.cluster.session_filters
   - onec.cluster.audit
+  - onec.cluster.attributes
+  - onec.cluster.attributes.action_group
+  - onec.cluster.attributes.state_module
 options:
   state:
     description:
@@ -73,11 +76,11 @@ options:
     default: 8
 attributes:
   check_mode:
-    support: full
-    description: Ends nothing and returns exactly the sessions that would be ended.
+    details:
+      - Ends nothing and returns exactly the sessions that would be ended.
   diff_mode:
-    support: full
-    description: Shows the matching sessions before and the ones left after, as text (Cyrillic readable, not escaped).
+    details:
+      - Shows the matching sessions before and the ones left after, as text (Cyrillic readable, not escaped).
 seealso:
   - module: onec.cluster.session_info
   - module: onec.cluster.infobase_lock

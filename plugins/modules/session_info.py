@@ -57,10 +57,9 @@ options:
 extends_documentation_fragment:
   - onec.cluster.connection
   - onec.cluster.session_filters
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
+  - onec.cluster.attributes
+  - onec.cluster.attributes.action_group
+  - onec.cluster.attributes.info_module
 seealso:
   - module: onec.cluster.infobase_info
 author:

@@ -30,6 +30,9 @@ description:
 extends_documentation_fragment:
   - onec.cluster.connection
   - onec.cluster.session_filters
+  - onec.cluster.attributes
+  - onec.cluster.attributes.action_group
+  - onec.cluster.attributes.info_module
 options:
   wait_for:
     description:
@@ -58,11 +61,8 @@ attributes:
     support: full
     description: The action plugin polls and prints on the controller; the module makes one poll.
   check_mode:
-    support: full
-    description: Reads only. In check mode it polls once and does not wait.
-  diff_mode:
-    support: none
-    description: Reads only; nothing to compare.
+    details:
+      - Reads only. In check mode it polls once and does not wait.
 seealso:
   - module: onec.cluster.session_info
   - module: onec.cluster.infobase_lock

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """The info modules through ansible-playbook, checked against the simulator's own state."""
 
+import json
 import os
 import subprocess
 
@@ -46,10 +47,19 @@ def test_bad_input_fails_clearly_and_leaks_no_password(make_fleet, playbook):
     assert fleet.stats()["calls"].get("infobase update", 0) == 0
 
 
-@pytest.mark.parametrize("module", ["cluster_info", "infobase_info", "session_info", "session", "infobase_lock"])
+@pytest.mark.parametrize("module", ["cluster_info", "infobase_info", "session_info", "connection_info", "session_wait",
+                                    "session", "infobase_lock", "connection"])
 def test_ansible_doc_renders(module):
-    proc = subprocess.run([tool("ansible-doc"), "onec.cluster." + module], capture_output=True, env=ansible_env(),
-                          check=False)
+    proc = subprocess.run([tool("ansible-doc"), "--json", "onec.cluster." + module], capture_output=True,
+                          env=ansible_env(), check=False)
     assert proc.returncode == 0, proc.stderr.decode()
-    text = proc.stdout.decode()
-    assert "EXAMPLES:" in text and "RETURN VALUES:" in text and "ras_host" in text
+    doc = json.loads(proc.stdout)["onec.cluster." + module]
+    assert doc["examples"] and doc["return"] and "ras_host" in doc["doc"]["options"]
+    # the attributes come from the doc fragment onec.cluster.attributes, the module's own details merged in
+    attributes = doc["doc"]["attributes"]
+    assert attributes["action_group"]["membership"] == ["onec.cluster.rac"]
+    assert attributes["platform"]["platforms"] == "posix"
+    changes = module in ("session", "infobase_lock", "connection")
+    assert attributes["check_mode"]["support"] == "full" and attributes["check_mode"]["description"]
+    assert attributes["diff_mode"]["support"] == ("full" if changes else "N/A")
+    assert attributes["check_mode"]["details"]

@@ -20,7 +20,7 @@ CAPTURED = [
 
 @pytest.mark.parametrize("name, expected", CAPTURED)
 def test_captured_stderr_is_classified(name, expected):
-    assert E.classify(255, sample_text(name)) is expected
+    assert E.classify(sample_text(name)) is expected
 
 
 def test_every_error_sample_is_classified_above():
@@ -50,7 +50,7 @@ def test_decoded_server_payloads_are_classified():
     assert len(pairs) == 5
     for command, message in pairs:
         key = " ".join(command.split()[1:3])
-        assert E.classify(255, message) is expected[key], command
+        assert E.classify(message) is expected[key], command
 
 
 @pytest.mark.parametrize("name", sample_names("meta_"))
@@ -71,7 +71,7 @@ def test_captured_failures_exit_255(name):
     ("something nobody has seen\n", E.RacError),
 ])
 def test_texts_from_the_contract(text, expected):
-    assert E.classify(255, text) is expected
+    assert E.classify(text) is expected
 
 
 def test_transient_and_permanent():

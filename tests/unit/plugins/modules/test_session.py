@@ -34,13 +34,15 @@ def test_check_mode_ends_nothing_and_lists_what_would_end(fleet, capsys):
 
 def test_exclusions_and_concurrency_one(fleet, capsys):
     server = fleet.servers[0]
-    before = fleet.state()["sessions"].values()
-    keep_user = next(iter(before))["user-name"]
+    before = fleet.state()["sessions"]
+    keep_user = next(iter(before.values()))["user-name"]
+    kept = {sid for sid, s in before.items() if s["user-name"] == keep_user or s["app-id"] == "BackgroundJob"}
+    assert kept and len(kept) < len(before)  # the fleet has sessions to keep and sessions to end
     result = run_module(session_module, dict(connection(server), all=True, exclude_users=[keep_user],
                                              exclude_app_ids=["backgroundjob"], concurrency=1), capsys)
-    left = fleet.state()["sessions"].values()
-    assert all(s["user-name"] == keep_user or s["app-id"] == "BackgroundJob" for s in left)
-    assert result["terminated_count"] == len(before) - len(left)
+    assert set(fleet.state()["sessions"]) == kept  # exactly the excluded sessions are left, every other one ended
+    assert sorted(s["session"] for s in result["terminated"]) == sorted(set(before) - kept)
+    assert result["terminated_count"] == len(before) - len(kept)
     assert server["cluster_password"] not in json.dumps(result)
 
 
