@@ -50,7 +50,7 @@ def parse_zone(name):
         sign, hours, minutes = match.groups()
         delta = datetime.timedelta(hours=int(hours), minutes=int(minutes or 0))
         if delta >= datetime.timedelta(hours=24) or int(minutes or 0) >= 60:
-            raise ModuleInputError("server_timezone %r is not an offset: use +HH:MM from -23:59 to +23:59" % (name,))
+            raise ModuleInputError("server_timezone %r is not a fixed offset: use +HH:MM from -23:59 to +23:59" % (name,))
         return datetime.timezone(-delta if sign == "-" else delta)
     if zoneinfo is not None and text:
         try:
