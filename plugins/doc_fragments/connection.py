@@ -78,7 +78,7 @@ options:
     default: 2
   server_timezone:
     description:
-      - The time zone the 1C server keeps: an IANA name such as V(Europe/Moscow) or V(Asia/Novosibirsk), or a fixed
+      - The time zone the 1C server keeps, as an IANA name such as V(Europe/Moscow) or V(Asia/Novosibirsk), or a fixed
         offset such as V(+03:00), V(-03:30) or V(UTC).
       - rac and ras show and take every time (C(started-at), C(last-active-at), C(denied-from), C(denied-to)) in the
         server's local time, with no zone. Relative lock times (V(now), V(+10m)), C(idle_for) and a maintenance
