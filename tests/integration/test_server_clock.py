@@ -3,6 +3,7 @@
 server's clock (server_timezone), and without it a guard stops before anything changes when the server is ahead."""
 
 import datetime
+import os
 import re
 
 import pytest
@@ -115,3 +116,17 @@ def test_window_on_more_servers_than_forks_waits_once(make_fleet, playbook):
     assert len(waited) == 6, run.output
     # per batch of 2 the old wait was grace + leave_time each: 6 x 10 s in all; now only the first batch waits long
     assert max(waited) <= grace + leave + 2 and sum(waited) < 3 * (grace + leave), waited
+
+
+def test_window_on_a_server_ahead_without_server_timezone_fails_before_it_opens(make_fleet, playbook):
+    fleet = make_fleet(servers=1, infobases=2, sessions=10, timezone="Asia/Novosibirsk")
+    names = fleet.servers[0]["infobases"][:1]
+    before = fleet.state()
+    run = playbook(fleet, WINDOW, controller_tz="UTC", maintenance_window_infobases=names,
+                   maintenance_window_grace=0.1, maintenance_window_leave_time=1)
+    assert run.rc != 0
+    assert "onec_server_timezone" in run.output and "Nothing was changed" in " ".join(run.output.split())
+    after = fleet.state()
+    assert after["sessions"].keys() == before["sessions"].keys() and lock_of(after, names[0]) == lock_of(before, names[0])
+    # nothing to recover: no window state file was written
+    assert not os.path.exists(os.path.join(run.onec_home, "maintenance_window", "srv1c-01.json"))
