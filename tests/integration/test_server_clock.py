@@ -53,8 +53,9 @@ def test_guard_stops_idle_for_and_relative_locks_when_the_server_is_ahead(make_f
     fleet = make_fleet(servers=1, infobases=2, sessions=20, timezone="Asia/Novosibirsk")
     before = fleet.state()
     name = fleet.servers[0]["infobases"][0]
-    for what in (dict(clock_end=True, clock_idle_for="1h"), dict(clock_lock=True, clock_denied_from="+10m",
-                                                                clock_infobase=name)):
+    scenarios = [dict(clock_end=True, clock_idle_for="1h"),
+                 dict(clock_lock=True, clock_denied_from="+10m", clock_infobase=name)]
+    for what in scenarios:
         run = playbook(fleet, "server_clock", controller_tz="UTC", **what)
         assert run.rc != 0, run.output
         text = " ".join(run.output.split())
