@@ -48,7 +48,11 @@ def sample_names(pattern="", prefix=False):
 
 
 class Fleet:
-    """A running set of simulated 1C servers (see tests/simulator/simctl.py)."""
+    """A running set of simulated 1C servers (see tests/simulator/simctl.py).
+
+    ``make_fleet(timezone="Europe/Moscow")`` runs the servers in another zone than this machine (one zone per server
+    with a list); ``now(index)`` reads a server's clock as it does.
+    """
 
     def __init__(self, workdir, **options):
         self.workdir = str(workdir)
@@ -61,6 +65,9 @@ class Fleet:
 
     def state(self, index=0):
         return self.control(index, {"control": "state"})["clusters"][0]
+
+    def now(self, index=0):
+        return simctl.server_now(self.servers[index].get("timezone"))
 
     def stats(self, index=0):
         return self.control(index, {"control": "stats"})

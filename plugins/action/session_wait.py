@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import math
 import time
 
@@ -21,6 +22,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import parse_duration
+from ansible_collections.onec.cluster.plugins.module_utils.server_clock import parse_instant, utc_text
 
 display = Display()
 
@@ -45,10 +47,15 @@ class ActionModule(ActionBase):
         try:
             wait = parse_duration(args.get("wait_for", "0"))
             interval = max(1, int(args.get("poll_interval", 10)))
+            deadline = parse_instant(args["wait_until"]) if args.get("wait_until") else None
         except (ModuleInputError, TypeError, ValueError) as exc:
             result.update(failed=True, msg="%s" % exc)
             return result
         who = task_vars.get("inventory_hostname", "") if task_vars else ""
+        if deadline is not None:
+            # wait_for counts from wait_until: one instant for every batch of forks, only the time left to it is waited
+            deadline += datetime.timedelta(seconds=wait)
+            wait = max(0, deadline.timestamp() - time.time())
         started = time.monotonic()
         polls = 0
         while True:
@@ -66,6 +73,8 @@ class ActionModule(ActionBase):
                 break
             time.sleep(min(interval, remaining))
         answer.update(polls=polls, waited=int(round(time.monotonic() - started)))
+        if deadline is not None:
+            answer["deadline"] = utc_text(deadline)
         if answer["left"] and boolean(args.get("fail_on_timeout", False)) and not self._task.check_mode:
             answer.update(failed=True, msg="Still there after %s: %s (%s)"
                           % (clock(wait), answer["progress"], who))

@@ -76,6 +76,23 @@ options:
         (credentials, unknown names, bad arguments) are never repeated.
     type: int
     default: 2
+  server_timezone:
+    description:
+      - The time zone the 1C server keeps, as an IANA name such as V(Europe/Moscow) or V(Asia/Novosibirsk), or a fixed
+        offset such as V(+03:00), V(-03:30) or V(UTC).
+      - rac and ras show and take every time (C(started-at), C(last-active-at), C(denied-from), C(denied-to)) in the
+        server's local time, with no zone. Relative lock times (V(now), V(+10m)), C(idle_for) and a maintenance
+        window's warning period are counted on the server's clock in this zone.
+      - An IANA name needs the tz database where the module runs (the OS's or Python's C(tzdata)); an execution
+        environment or container may have none, and a fixed offset always works (it does not follow daylight
+        saving time, which Russia does not use).
+      - When not set, the controller's own clock and zone stand in for the server's. Then every use of a relative
+        time or of C(idle_for) first checks the times the server reports (its sessions' C(started-at) and
+        C(last-active-at); M(onec.cluster.infobase_lock) lists the sessions for that, one call) and fails before
+        changing anything when one lies more than 2 minutes in the controller's future, naming it; and it warns
+        that the controller's clock is used. A server whose zone is behind the controller's cannot be detected
+        that way; set this option for every server whose zone differs from the controller's.
+    type: str
 notes:
   - "All modules of this collection belong to the action group C(onec.cluster.rac), so the options above can be set
     once per play with C(module_defaults: {group/onec.cluster.rac: {...}})."

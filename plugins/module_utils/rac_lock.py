@@ -34,23 +34,30 @@ def lock_state(info):
     return dict((field, info.get(field, "")) for field in LOCK_FIELDS)
 
 
+def is_relative(value):
+    """Whether a lock time counts from now ('now', '+15m'): then it needs the server's clock."""
+    text = str(value or "").strip()
+    return text.lower() == "now" or bool(_RELATIVE_RE.match(text))
+
+
 def lock_time(value, now=None):
     """'' -> '' (open); 'now'; '+15m' (from now); 'YYYY-MM-DDTHH:MM[:SS]' or with a space -> rac's form.
 
-    Times are the server's local time, as rac shows them; relative forms are
-    counted from the clock of the host that runs the module.
+    Times are the server's local time, as rac shows them; relative forms are counted from ``now``, the server's
+    local time (ServerClock.now()), which they need.
     """
     if value is None:
         return None
     text = str(value).strip()
     if text == "":
         return ""
-    now = now or datetime.datetime.now()
-    if text.lower() == "now":
-        return now.strftime(RAC_TIME_FORMAT)
-    match = _RELATIVE_RE.match(text)
-    if match:
-        return (now + datetime.timedelta(seconds=parse_duration(match.group(1)))).strftime(RAC_TIME_FORMAT)
+    if is_relative(text):
+        if now is None:
+            raise ModuleInputError("%r is relative to now, which is not accepted here: give the time itself, "
+                                   "YYYY-MM-DDTHH:MM:SS (server local time)" % (value,))
+        match = _RELATIVE_RE.match(text)
+        seconds = parse_duration(match.group(1)) if match else 0
+        return (now + datetime.timedelta(seconds=seconds)).strftime(RAC_TIME_FORMAT)
     for form in (RAC_TIME_FORMAT, "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"):
         try:
             return datetime.datetime.strptime(text, form).strftime(RAC_TIME_FORMAT)
@@ -59,8 +66,16 @@ def lock_time(value, now=None):
     raise ModuleInputError("%r is not a time: use YYYY-MM-DDTHH:MM:SS (server local time), now, or +15m" % (value,))
 
 
+def uses_relative(params):
+    """Whether denied_from or denied_to counts from now (the server's clock must then be known or checked)."""
+    return params.get("state", "present") == "present" and any(
+        is_relative(params.get(field)) for field in ("denied_from", "denied_to"))
+
+
 def desired_present(params, now=None):
-    """state=present: the lock on, exactly as described; omitted fields are cleared."""
+    """state=present: the lock on, exactly as described; omitted fields are cleared.
+
+    ``now``: the server's local time, for relative forms."""
     desired = {
         "sessions_deny": True,
         "denied_from": lock_time(params.get("denied_from"), now) or "",

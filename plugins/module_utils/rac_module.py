@@ -15,6 +15,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import Rac
 from ansible_collections.onec.cluster.plugins.module_utils.rac_runner import find_rac
 from ansible_collections.onec.cluster.plugins.module_utils.rac_safe import guard
 from ansible_collections.onec.cluster.plugins.module_utils.ras_client import NativeBackend
+from ansible_collections.onec.cluster.plugins.module_utils.server_clock import ServerClock
 
 BACKENDS = ("rac", "native")
 
@@ -33,6 +34,7 @@ def connection_argument_spec():
         infobase_password=dict(type="str", no_log=True),
         timeout=dict(type="int", default=30),
         retries=dict(type="int", default=2),
+        server_timezone=dict(type="str"),
     )
 
 
@@ -60,6 +62,11 @@ def client_from_params(params):
     else:
         backend = RacBackend(find_rac(params.get("rac_path")), **options)
     return RacClient(backend)
+
+
+def server_clock(module):
+    """The 1C server's clock for this run (server_timezone parsed first: a bad zone fails before any rac call)."""
+    return ServerClock(module.params.get("server_timezone"), warn=module.warn)
 
 
 def text_diff(before, after, header):

@@ -114,8 +114,10 @@ class SessionFilter:
                 return False
         return True
 
-    def select(self, sessions, now=None):
-        now = now or datetime.datetime.now()
+    def select(self, sessions, clock=None, where=None):
+        """The sessions that match; with idle_for, idle time counts on ``clock`` (a ServerClock), whose guard
+        checks the listed sessions' times first (``where`` names the server in its error)."""
+        now = clock.checked_now(sessions, where) if self.idle_for is not None else None
         return [s for s in sessions if self.matches(s, now)]
 
 

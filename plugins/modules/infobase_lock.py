@@ -46,6 +46,8 @@ options:
   denied_from:
     description:
       - Start of the lock, server local time C(YYYY-MM-DDTHH:MM:SS), or V(now), or relative to now such as V(+15m).
+      - V(now) and relative times count on the server's clock, in O(server_timezone); without it, on the
+        controller's clock, after checking the server's sessions' times against it (see O(server_timezone)).
       - Empty or not set means from now on.
       - A relative time is counted again at each run, so such a task always changes the start.
     type: str
@@ -179,6 +181,29 @@ changed_infobases:
   type: list
   elements: str
   sample: [accounting]
+starts_at:
+  description: With O(state=present), when the lock starts, in the server's local time as rac shows it (empty for
+    a lock from now on).
+  returned: with O(state=present)
+  type: str
+  sample: "2026-11-23T21:17:00"
+starts_at_utc:
+  description:
+    - With O(state=present) and a lock start, the same instant in UTC, counted with O(server_timezone) (without it,
+      with the controller's zone). M(onec.cluster.session_wait) takes it as O(onec.cluster.session_wait#module:wait_until).
+  returned: with O(state=present) and a lock start
+  type: str
+  sample: "2026-11-23T18:17:00Z"
+starts_in:
+  description: Seconds from now to the lock's start; V(0) once it has started.
+  returned: with O(state=present) and a lock start
+  type: int
+  sample: 600
+msg:
+  description: With O(state=present), the infobases and when their lock starts as the server sees it.
+  returned: with O(state=present)
+  type: str
+  sample: "accounting locked: the lock starts 21:17 server time, in 10 min"
 rac_calls:
   description: Number of rac commands run.
   returned: success
@@ -197,14 +222,16 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
     differences,
     lock_state,
     shown,
+    uses_relative,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, server_clock, text_diff
 
 
-def desired_locks(params):
+def desired_locks(params, clock):
     """What each lock must become, from the input alone, so that bad input fails before any rac call.
 
-    One lock for every infobase of O(infobase), or, for state=restored, one per infobase of O(restore).
+    One lock for every infobase of O(infobase), or, for state=restored, one per infobase of O(restore). Relative
+    times count from the server's now (``clock``).
     """
     state = params["state"]
     if state == "restored":
@@ -213,7 +240,7 @@ def desired_locks(params):
         return dict((ref, desired_restored(saved)) for ref, saved in params["restore"].items())
     if not params["infobase"]:
         raise ModuleInputError("infobase is required with state=%s" % state)
-    return desired_present(params) if state == "present" else desired_absent(params)
+    return desired_present(params, clock.now()) if state == "present" else desired_absent(params)
 
 
 def targets(client, params, desired):
@@ -226,11 +253,30 @@ def targets(client, params, desired):
     return [(ib, desired) for ib in client.resolve_infobases(params["infobase"])]
 
 
+def check_clock(client, clock, params):
+    """A relative time needs the server's clock: without server_timezone, its sessions' times are the evidence
+    that the controller's clock may stand in for it (one `session list`); checked before anything changes."""
+    if uses_relative(params):
+        clock.checked_now(client.sessions() if clock.zone is None else [], client.where())
+
+
+def start_of(params, clock, after):
+    """The lock's start as the server sees it: starts_at (server local), starts_at_utc, starts_in, and the words."""
+    if params["state"] != "present" or not after:
+        return {}
+    start = next(iter(after.values()))["denied_from"]
+    out = dict(starts_at=start, **clock.starts(start))
+    out["msg"] = "%s locked: the lock starts %s" % (", ".join(sorted(after)), clock.start_text(start))
+    return out
+
+
 def converge(module):
     params = module.params
-    desired = desired_locks(params)
+    clock = server_clock(module)
+    desired = desired_locks(params, clock)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
+    check_clock(client, clock, params)
     work = targets(client, params, desired)
     show_code = params["show_permission_code"]
     previous, after, changed_names = {}, {}, []
@@ -260,6 +306,7 @@ def converge(module):
         diff_after[name] = diff_view(target, current)
     result = dict(changed=bool(changed_names), cluster=client.cluster_uuid, previous=previous, lock=after,
                   changed_infobases=changed_names, rac_calls=client.calls)
+    result.update(start_of(params, clock, after))
     if module._diff:
         result["diff"] = text_diff(diff_before, diff_after, "infobase locks (%s)" % client.where())
     return result

@@ -185,7 +185,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION
 from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError, SessionNotFoundError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, server_clock, text_diff
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions, unmatched_selectors
 from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import AuditTrail, end_each
 
@@ -213,11 +213,12 @@ def end_sessions(module):
     session_filter = build_filter(params)  # bad input fails before any rac call
     if params["concurrency"] < 1:
         raise ModuleInputError("concurrency must be 1 or more")
+    clock = server_clock(module)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
     listed, wanted = list_sessions(client, params["infobase"])
     session_filter.only_infobases(wanted)
-    selected = session_filter.select(listed)
+    selected = session_filter.select(listed, clock, client.where())  # idle_for: checked before anything ends
     for warning in unmatched_selectors(params, listed, wanted):
         module.warn(warning)
     result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))

@@ -215,6 +215,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_module import (
     argument_spec,
     client_from_params,
     run_module,
+    server_clock,
 )
 from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import snake_key
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import (
@@ -276,11 +277,12 @@ def gather(module):
     # built first so that bad input fails before any rac call
     session_filter = filter_from_params(params)
     keep = wanted_fields(module)
+    clock = server_clock(module)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
     listed, wanted = list_sessions(client, params["infobase"])
     session_filter.only_infobases(wanted)
-    selected = session_filter.select(listed)
+    selected = session_filter.select(listed, clock, client.where())
     for warning in unmatched_selectors(params, listed, wanted):
         module.warn(warning)
     total = len(listed)

@@ -37,8 +37,17 @@ options:
   wait_for:
     description:
       - How long to wait at most, in seconds or forms like C(90s), C(15m), C(1h30m). V(0) polls once.
+      - With O(wait_until), counted from that instant, not from the start of the task.
     type: str
     default: "0"
+  wait_until:
+    description:
+      - An instant with its zone (C(YYYY-MM-DDTHH:MM:SSZ) or with an offset such as C(+03:00)) after which
+        O(wait_for) counts, typically RV(onec.cluster.infobase_lock#module:starts_at_utc), the lock's start.
+      - The wait then ends at that instant plus O(wait_for) on every server, however many servers the play has and
+        whatever its C(forks); counted from the start of the task, a wait on more servers than forks lasts once per
+        batch of forks. A deadline already past polls once.
+    type: str
   poll_interval:
     description:
       - Seconds between two polls.
@@ -85,6 +94,20 @@ EXAMPLES = r"""
     exclude_app_ids: [BackgroundJob]
     wait_for: 5m
     poll_interval: 30
+  delegate_to: localhost
+
+- name: Lock in 5 minutes, then wait until 1 minute after the lock's start, on every server at once
+  onec.cluster.infobase_lock:
+    infobase: [accounting]
+    denied_from: +5m
+  delegate_to: localhost
+  register: locked
+
+- name: Wait until the lock has started plus 1 minute, whatever the forks
+  onec.cluster.session_wait:
+    infobase: [accounting]
+    wait_until: "{{ locked.starts_at_utc }}"
+    wait_for: 1m
   delegate_to: localhost
 
 - name: Fail unless nobody is left, hanging connections included
@@ -134,6 +157,11 @@ polls:
   returned: success
   type: int
   sample: 4
+deadline:
+  description: With O(wait_until), the instant the wait ended or was to end, in UTC.
+  returned: with O(wait_until)
+  type: str
+  sample: "2026-11-23T18:18:00Z"
 waited:
   description: Seconds waited.
   returned: success
@@ -149,7 +177,7 @@ rac_calls:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.onec.cluster.plugins.module_utils.rac_connections import connections_of, hanging
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, server_clock
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import (
     FILTER_OPTIONS,
     filter_from_params,
@@ -160,6 +188,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import (
     sessions_of,
 )
 from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import CONNECTION_FIELDS, summary
+from ansible_collections.onec.cluster.plugins.module_utils.server_clock import parse_instant
 
 
 def poll(module):
@@ -167,14 +196,17 @@ def poll(module):
     params = module.params
     session_filter = filter_from_params(params, protect=True)
     parse_duration(params["wait_for"])  # bad input fails before any rac call
+    if params["wait_until"]:
+        parse_instant(params["wait_until"])
     if params["poll_interval"] < 1:
         raise ModuleInputError("poll_interval must be 1 second or more")
+    clock = server_clock(module)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
     names, wanted = resolve_names(client, params["infobase"])
     listed = sessions_of(client, names, wanted)
     session_filter.only_infobases(wanted)
-    left = session_filter.select(listed)
+    left = session_filter.select(listed, clock, client.where())
     connections = []
     if params["connections"]:
         connections = [summary(c, CONNECTION_FIELDS) for c in hanging(connections_of(client, names, wanted, listed))]
@@ -188,6 +220,7 @@ def main():
     module = AnsibleModule(
         argument_spec=argument_spec(
             wait_for=dict(type="str", default="0"),
+            wait_until=dict(type="str"),
             poll_interval=dict(type="int", default=10),
             connections=dict(type="bool", default=False),
             fail_on_timeout=dict(type="bool", default=False),

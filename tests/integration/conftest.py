@@ -52,12 +52,13 @@ def backend(request):
 
 @pytest.fixture
 def playbook(tmp_path, request):
-    """playbook(fleet, path_or_target, *ansible_args, **extra_vars) -> PlaybookRun.
+    """playbook(fleet, path_or_target, *ansible_args, controller_tz=None, **extra_vars) -> PlaybookRun.
 
-    In a test that uses the ``backend`` fixture, the playbook runs with ``onec_backend`` set to it.
+    In a test that uses the ``backend`` fixture, the playbook runs with ``onec_backend`` set to it. ``controller_tz``
+    is the controller's zone (the TZ of ansible-playbook and of the modules it runs).
     """
 
-    def run(fleet, what, *args, **extra_vars):
+    def run(fleet, what, *args, controller_tz=None, **extra_vars):
         if "backend" in request.fixturenames:
             extra_vars.setdefault("onec_backend", request.getfixturevalue("backend"))
         results_dir = tmp_path / "results"
@@ -74,7 +75,7 @@ def playbook(tmp_path, request):
         home = tmp_path / "home"
         home.mkdir(exist_ok=True)
         onec_home = home / "onec_cluster"
-        env = ansible_env(HOME=str(home), ONEC_CLUSTER_HOME=str(onec_home))
+        env = ansible_env(HOME=str(home), ONEC_CLUSTER_HOME=str(onec_home), **({"TZ": controller_tz} if controller_tz else {}))
         proc = subprocess.run(command, capture_output=True, env=env, cwd=ROOT, check=False, timeout=900)
         return PlaybookRun(proc, str(results_dir), str(home), str(onec_home))
 

@@ -4,10 +4,15 @@
     python tests/simulator/simctl.py start --dir .sim --servers 2 --infobases 5 --sessions 40
     python tests/simulator/simctl.py stats --dir .sim
     python tests/simulator/simctl.py stop --dir .sim
+    python tests/simulator/simctl.py start --timezone Europe/Moscow        # servers in another zone
+    python tests/simulator/simctl.py start --timezone Europe/Moscow,UTC    # one zone per server
 
 ``start`` writes one seed per server, starts one ras_sim process per server
 on a free loopback port, and writes ``fleet.json`` (ports, pids, clusters,
 credentials) and ``inventory.yml`` (one host per server) into --dir.
+
+With ``--timezone`` each ras_sim runs with that ``TZ``: its "now", the seeded session times and lock evaluation are
+in the server's local time, as on a real server in that zone (no zone travels on the wire).
 """
 
 import argparse
@@ -21,6 +26,7 @@ import sys
 import time
 import uuid as uuidlib
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RAC = os.path.join(HERE, "rac")
@@ -166,15 +172,31 @@ def control(port, request, host="127.0.0.1"):
     return json.loads(data.decode("utf-8"))
 
 
-def start_server(state_path, workdir, name, latency_ms=0.0, python=None):
+def server_now(timezone=None):
+    """Now on a server in ``timezone`` (None: this machine's zone), naive, as the server's clock reads."""
+    if not timezone:
+        return datetime.now().replace(microsecond=0)
+    return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
+
+
+def zones_of(timezone, servers):
+    """--timezone as one zone per server: None, one zone for all, or a list (a comma-separated text)."""
+    if not timezone:
+        return [None] * servers
+    zones = timezone.split(",") if isinstance(timezone, str) else list(timezone)
+    return [zones[index] if index < len(zones) else zones[-1] for index in range(servers)]
+
+
+def start_server(state_path, workdir, name, latency_ms=0.0, python=None, timezone=None):
     port_file = os.path.join(workdir, name + ".port")
     if os.path.exists(port_file):
         os.unlink(port_file)
     log = open(os.path.join(workdir, name + ".log"), "ab")
+    env = dict(os.environ, TZ=timezone) if timezone else None
     proc = subprocess.Popen(
         [python or sys.executable, os.path.join(HERE, "ras_sim.py"), "--state", state_path, "--listen", "127.0.0.1:0",
          "--port-file", port_file, "--latency-ms", str(latency_ms)],
-        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True, env=env)
     deadline = time.time() + 20
     while not os.path.exists(port_file):
         if proc.poll() is not None or time.time() > deadline:
@@ -185,20 +207,22 @@ def start_server(state_path, workdir, name, latency_ms=0.0, python=None):
 
 
 def start_fleet(workdir, servers=2, infobases=5, sessions=40, version="8.3.21", seed=1, latency_ms=0.0,
-                cluster_admin=True, infobase_users=True, stubborn_share=0.1):
+                cluster_admin=True, infobase_users=True, stubborn_share=0.1, timezone=None):
     os.makedirs(workdir, exist_ok=True)
     fleet = {"rac": RAC, "servers": []}
+    zones = zones_of(timezone, servers)
     for index in range(servers):
         name = "srv1c-%02d" % (index + 1)
         state = make_server_state(index, infobases, sessions, version, seed, cluster_admin, infobase_users,
-                                  stubborn_share)
+                                  stubborn_share, moment=server_now(zones[index]))
         state_path = os.path.join(workdir, name + ".seed.json")
         with open(state_path, "w", encoding="utf-8") as handle:
             json.dump(state, handle, ensure_ascii=False, indent=1)
-        pid, port = start_server(state_path, workdir, name, latency_ms)
+        pid, port = start_server(state_path, workdir, name, latency_ms, timezone=zones[index])
         cluster = state["clusters"][0]
         fleet["servers"].append({
-            "name": name, "host": "127.0.0.1", "port": port, "pid": pid, "cluster": cluster["cluster"],
+            "name": name, "host": "127.0.0.1", "port": port, "pid": pid, "timezone": zones[index],
+            "cluster": cluster["cluster"],
             "cluster_name": cluster["name"], "infobases": [b["name"] for b in cluster["infobases"]],
             "cluster_user": CLUSTER_ADMIN[0] if cluster_admin else None,
             "cluster_password": CLUSTER_ADMIN[1] if cluster_admin else None,
@@ -275,6 +299,8 @@ def main(argv=None):
     start.add_argument("--latency-ms", type=float, default=0.0)
     start.add_argument("--stubborn-share", type=float, default=0.1,
                        help="share of sessions that do not leave by themselves when a lock starts")
+    start.add_argument("--timezone", help="the servers' zone (IANA name, run as their TZ), or one per server, "
+                                          "comma-separated; default: this machine's")
     for name in ("stop", "stats", "state"):
         sub.add_parser(name).add_argument("--dir", default=".sim")
     fault = sub.add_parser("fault", help="switch faults on in every server (see ras_sim.Simulator.faults)")
@@ -284,7 +310,7 @@ def main(argv=None):
     if args.action == "start":
         stop_fleet(args.dir)
         fleet = start_fleet(args.dir, args.servers, args.infobases, args.sessions, args.version, args.seed,
-                            args.latency_ms, stubborn_share=args.stubborn_share)
+                            args.latency_ms, stubborn_share=args.stubborn_share, timezone=args.timezone)
         for server in fleet["servers"]:
             print("%s: ras at %s:%d (pid %d)" % (server["name"], server["host"], server["port"], server["pid"]))
         print("inventory: %s" % os.path.join(args.dir, "inventory.yml"))

@@ -9,8 +9,10 @@ from conftest import sample_text
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import parse_records
 from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import SessionFilter, parse_duration
+from ansible_collections.onec.cluster.plugins.module_utils.server_clock import ServerClock
 
-NOW = datetime.datetime(2026, 2, 26, 5, 0, 0)
+# 05:00 on the server of these samples (its zone given, so idle times count on its clock)
+NOW = ServerClock("UTC", instant=datetime.datetime(2026, 2, 26, 5, 0, 0, tzinfo=datetime.timezone.utc))
 SESSIONS = parse_records(sample_text("session_list_8.5.1_racrust.txt")) + parse_records(
     sample_text("session_info_lazarenko_2025_b.txt"))
 
