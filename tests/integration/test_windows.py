@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+"""Maintenance windows that lose nothing: two windows at once, a Ctrl-C in the middle, a container without a
+persistent home."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import ROOT
+from integration.conftest import ansible_env, tool
+
+pytestmark = pytest.mark.integration
+
+WINDOW = "playbooks/maintenance_window.yml"
+ADMIN_LOCK = {"sessions-deny": "on", "denied-from": "2030-01-01T00:00:00", "denied-to": "2030-01-02T00:00:00",
+              "denied-message": "Плановая блокировка администратора", "denied-parameter": "ADMIN",
+              "permission-code": "ADMIN-CODE", "scheduled-jobs-deny": "off"}
+
+
+def lock_of(state, name):
+    infobase = [ib for ib in state["infobases"] if ib["name"] == name][0]
+    return dict((key, infobase[key]) for key in ADMIN_LOCK)
+
+
+def start_window(fleet, workdir, backend, **extra_vars):
+    """ansible-playbook with the window, as from a controller of its own (its own $ONEC_CLUSTER_HOME), in its own
+    process group (as a terminal runs it), output unbuffered into a file."""
+    os.makedirs(str(workdir), exist_ok=True)
+    extra_vars.setdefault("onec_backend", backend)
+    vars_file = os.path.join(str(workdir), "vars.json")
+    with open(vars_file, "w", encoding="utf-8") as handle:
+        json.dump(extra_vars, handle)
+    output = open(os.path.join(str(workdir), "output.txt"), "wb")
+    env = ansible_env(HOME=str(workdir), ONEC_CLUSTER_HOME=os.path.join(str(workdir), "onec"), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen([tool("ansible-playbook"), "-i", fleet.inventory, WINDOW, "-e", "@" + vars_file],
+                               stdout=output, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True)
+    process.output_path = output.name
+    output.close()
+    return process
+
+
+def finish(process, timeout=300):
+    process.wait(timeout=timeout)
+    with open(process.output_path, encoding="utf-8", errors="replace") as handle:
+        return process.returncode, handle.read()
+
+
+@pytest.mark.parametrize("apart", [0, 3])
+def test_of_two_windows_at_once_exactly_one_proceeds_and_the_lock_comes_back(make_fleet, tmp_path, backend, apart):
+    fleet = make_fleet(servers=1, infobases=3, sessions=12)
+    names = fleet.servers[0]["infobases"][:2]
+    fleet.control(0, {"control": "set_infobase", "name": names[0], "fields": ADMIN_LOCK})
+    before = dict((name, lock_of(fleet.state(), name)) for name in fleet.servers[0]["infobases"])
+    options = dict(maintenance_window_infobases=names, maintenance_window_grace=0.1, maintenance_window_leave_time=2,
+                   maintenance_window_poll_interval=1, maintenance_window_exclude_app_ids=["BackgroundJob"])
+    first = start_window(fleet, tmp_path / "controller1", backend, **options)
+    time.sleep(apart)
+    second = start_window(fleet, tmp_path / "controller2", backend, **options)
+    results = [finish(first), finish(second)]
+    passed = [output for rc, output in results if rc == 0]
+    failed = [" ".join(output.split()) for rc, output in results if rc != 0]
+    assert len(passed) == 1 and len(failed) == 1, results
+    reason = failed[0]
+    assert ("another maintenance window holds these infobases" in reason
+            or "A maintenance window is already open here" in reason), reason
+    assert "onec.cluster.maintenance_window:" in reason  # the other window's claim, named
+    after = fleet.state()
+    for name, lock in before.items():  # the administrator's lock is back, byte for byte, and nothing else moved
+        assert lock_of(after, name) == lock, name
+    assert lock_of(after, names[0]) == ADMIN_LOCK
+    for controller in ("controller1", "controller2"):  # neither leaves a state file behind
+        assert not os.path.exists(str(tmp_path / controller / "onec" / "maintenance_window" / "srv1c-01.json"))
+    assert "ADMIN-CODE" not in passed[0] + reason
+
+
+def test_ctrl_c_during_the_wait_says_how_to_recover(make_fleet, tmp_path, backend):
+    fleet = make_fleet(servers=1, infobases=2, sessions=8, stubborn_share=1.0)
+    names = fleet.servers[0]["infobases"][:1]
+    fleet.control(0, {"control": "set_infobase", "name": names[0], "fields": ADMIN_LOCK})
+    window = start_window(fleet, tmp_path / "controller", backend, maintenance_window_infobases=names,
+                          maintenance_window_grace=5, maintenance_window_poll_interval=2)
+    try:
+        deadline = time.time() + 120
+        while " of 6m00s left; " not in open(window.output_path, encoding="utf-8", errors="replace").read():  # a poll
+            assert time.time() < deadline and window.poll() is None, "the window did not start waiting"
+            time.sleep(0.3)
+        os.killpg(window.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the foreground process group
+        rc, output = finish(window, timeout=120)
+    finally:
+        if window.poll() is None:
+            os.killpg(window.pid, signal.SIGKILL)
+            window.wait()
+    text = " ".join(output.split())
+    state_file = str(tmp_path / "controller" / "onec" / "maintenance_window" / "srv1c-01.json")
+    assert rc != 0 and "User interrupted execution" in text, output
+    hint = text[text.index("interrupted during the wait: "):]
+    assert ("the lock of %s on srv1c-01 stays set and still starts at" % names[0]) in hint, output
+    assert ("the earlier locks are recorded in %s" % state_file) in hint
+    assert ("playbooks/unlock.yml -l srv1c-01 -e unlock_from_state_file=true" in hint)
+    # said before the wait too, and true: the lock is set, the state file is there with the administrator's lock
+    assert text.count("if this run is interrupted, the lock of") >= 2
+    assert os.path.exists(state_file) and lock_of(fleet.state(), names[0])["sessions-deny"] == "on"
+    with open(state_file, encoding="utf-8") as handle:
+        assert handle.read().count("ADMIN-CODE") == 1
