@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
@@ -26,27 +27,37 @@ def lock_of(state, name):
     return dict((key, infobase[key]) for key in ADMIN_LOCK)
 
 
-def start_window(fleet, workdir, backend, **extra_vars):
+class Window:
     """ansible-playbook with the window, as from a controller of its own (its own $ONEC_CLUSTER_HOME), in its own
-    process group (as a terminal runs it), output unbuffered into a file."""
-    os.makedirs(str(workdir), exist_ok=True)
-    extra_vars.setdefault("onec_backend", backend)
-    vars_file = os.path.join(str(workdir), "vars.json")
-    with open(vars_file, "w", encoding="utf-8") as handle:
-        json.dump(extra_vars, handle)
-    output = open(os.path.join(str(workdir), "output.txt"), "wb")
-    env = ansible_env(HOME=str(workdir), ONEC_CLUSTER_HOME=os.path.join(str(workdir), "onec"), PYTHONUNBUFFERED="1")
-    process = subprocess.Popen([tool("ansible-playbook"), "-i", fleet.inventory, WINDOW, "-e", "@" + vars_file],
-                               stdout=output, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True)
-    process.output_path = output.name
-    output.close()
-    return process
+    process group (as a terminal runs it); its output read from a pipe until every writer has closed it (the
+    workers of ansible-playbook included)."""
 
+    def __init__(self, fleet, workdir, backend, **extra_vars):
+        os.makedirs(str(workdir), exist_ok=True)
+        extra_vars.setdefault("onec_backend", backend)
+        vars_file = os.path.join(str(workdir), "vars.json")
+        with open(vars_file, "w", encoding="utf-8") as handle:
+            json.dump(extra_vars, handle)
+        env = ansible_env(HOME=str(workdir), ONEC_CLUSTER_HOME=os.path.join(str(workdir), "onec"),
+                          PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen(
+            [tool("ansible-playbook"), "-i", fleet.inventory, WINDOW, "-e", "@" + vars_file],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True)
+        self.chunks = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
-def finish(process, timeout=300):
-    process.wait(timeout=timeout)
-    with open(process.output_path, encoding="utf-8", errors="replace") as handle:
-        return process.returncode, handle.read()
+    def _read(self):
+        for chunk in iter(lambda: self.process.stdout.read1(4096), b""):
+            self.chunks.append(chunk)
+
+    def output(self):
+        return b"".join(self.chunks).decode("utf-8", "replace")
+
+    def finish(self, timeout=300):
+        self.process.wait(timeout=timeout)
+        self.reader.join(timeout)  # until EOF: a worker may still be writing after the main process ended
+        return self.process.returncode, self.output()
 
 
 @pytest.mark.parametrize("apart", [0, 3])
@@ -57,10 +68,10 @@ def test_of_two_windows_at_once_exactly_one_proceeds_and_the_lock_comes_back(mak
     before = dict((name, lock_of(fleet.state(), name)) for name in fleet.servers[0]["infobases"])
     options = dict(maintenance_window_infobases=names, maintenance_window_grace=0.1, maintenance_window_leave_time=2,
                    maintenance_window_poll_interval=1, maintenance_window_exclude_app_ids=["BackgroundJob"])
-    first = start_window(fleet, tmp_path / "controller1", backend, **options)
+    first = Window(fleet, tmp_path / "controller1", backend, **options)
     time.sleep(apart)
-    second = start_window(fleet, tmp_path / "controller2", backend, **options)
-    results = [finish(first), finish(second)]
+    second = Window(fleet, tmp_path / "controller2", backend, **options)
+    results = [first.finish(), second.finish()]
     passed = [output for rc, output in results if rc == 0]
     failed = [" ".join(output.split()) for rc, output in results if rc != 0]
     assert len(passed) == 1 and len(failed) == 1, results
@@ -81,19 +92,20 @@ def test_ctrl_c_during_the_wait_says_how_to_recover(make_fleet, tmp_path, backen
     fleet = make_fleet(servers=1, infobases=2, sessions=8, stubborn_share=1.0)
     names = fleet.servers[0]["infobases"][:1]
     fleet.control(0, {"control": "set_infobase", "name": names[0], "fields": ADMIN_LOCK})
-    window = start_window(fleet, tmp_path / "controller", backend, maintenance_window_infobases=names,
-                          maintenance_window_grace=5, maintenance_window_poll_interval=2)
+    window = Window(fleet, tmp_path / "controller", backend, maintenance_window_infobases=names,
+                    maintenance_window_grace=5, maintenance_window_poll_interval=2)
+    process = window.process
     try:
         deadline = time.time() + 120
-        while " of 6m00s left; " not in open(window.output_path, encoding="utf-8", errors="replace").read():  # a poll
-            assert time.time() < deadline and window.poll() is None, "the window did not start waiting"
+        while " of 6m00s left; " not in window.output():  # the first poll of the wait
+            assert time.time() < deadline and process.poll() is None, "the window did not start waiting"
             time.sleep(0.3)
-        os.killpg(window.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the foreground process group
-        rc, output = finish(window, timeout=120)
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the foreground process group
+        rc, output = window.finish(timeout=120)
     finally:
-        if window.poll() is None:
-            os.killpg(window.pid, signal.SIGKILL)
-            window.wait()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     text = " ".join(output.split())
     state_file = str(tmp_path / "controller" / "onec" / "maintenance_window" / "srv1c-01.json")
     assert rc != 0 and "User interrupted execution" in text, output
