@@ -118,3 +118,30 @@ def test_ctrl_c_during_the_wait_says_how_to_recover(make_fleet, tmp_path, backen
     assert os.path.exists(state_file) and lock_of(fleet.state(), names[0])["sessions-deny"] == "on"
     with open(state_file, encoding="utf-8") as handle:
         assert handle.read().count("ADMIN-CODE") == 1
+
+
+@pytest.mark.parametrize("in_container, home_set", [(True, False), (True, True), (False, False)])
+def test_a_window_in_a_container_without_a_persistent_home_warns(make_fleet, tmp_path, in_container, home_set):
+    fleet = make_fleet(servers=1, infobases=2, sessions=6)
+    marker = tmp_path / "dockerenv"  # stands for /.dockerenv (this test may itself run in a container)
+    if in_container:
+        marker.write_text("")
+    home = tmp_path / "home"
+    env = ansible_env(HOME=str(home))
+    env.pop("ONEC_CLUSTER_HOME", None)
+    if home_set:
+        env["ONEC_CLUSTER_HOME"] = str(tmp_path / "persistent")
+    for name in ("AWX_HOST", "JOB_ID", "INVENTORY_ID"):
+        env.pop(name, None)
+    extra = dict(maintenance_window_infobases="all", maintenance_window_grace=0, maintenance_window_claim_settle=0,
+                 lock_state_container_markers=[str(marker)])
+    proc = subprocess.run([tool("ansible-playbook"), "-i", fleet.inventory, WINDOW, "-e", json.dumps(extra)],
+                          capture_output=True, env=env, cwd=ROOT, check=False, timeout=300)
+    output = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    assert proc.returncode == 0, output
+    text = " ".join(output.split())
+    warned = "WARNING: this controller runs inside a container (%s) and ONEC_CLUSTER_HOME is not set" % marker
+    assert (warned in text) == (in_container and not home_set), output
+    if warned in text:  # said before anything changed: before the lock task
+        assert text.index(warned) < text.index("Lock the infobases with the message")
+        assert "%s/.ansible/onec_cluster/maintenance_window/srv1c-01.json" % home in text
