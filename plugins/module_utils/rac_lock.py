@@ -127,8 +127,8 @@ def claims(currents, own, prefix):
 
 def describe_claims(others):
     """'buh (claim '...', sessions locked from ...)' for an error message."""
-    return "; ".join("%s (claim '%s', locked from %s)" % (name, state["denied_parameter"],
-                                                         state.get("denied_from") or "now")
+    return "; ".join("%s (claim '%s', locked from %s)"
+                     % (name, state["denied_parameter"], state.get("denied_from") or "now")
                      for name, state in sorted(others.items()))
 
 
