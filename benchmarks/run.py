@@ -193,7 +193,8 @@ def bench_fleet(args, rows, results):
             return Fleet(n, 100, args.latency_ms, infobases=3)
 
         role = measure(args.runs, make, lambda f: playbook(
-            f, os.path.join(ROOT, "playbooks", "emergency_disconnect.yml"), "-f", str(max(5, servers))), all_gone)
+            f, os.path.join(ROOT, "playbooks", "emergency_disconnect.yml"), "-f", str(max(5, servers)),
+            "-e", "emergency_disconnect_infobases=all"), all_gone)
         parallel = measure(args.runs, make, lambda f: timed(None, shell_script=shell_terminate(f, True)), all_gone)
         results["fleet"][servers] = {"emergency_disconnect": role, "shell_parallel": parallel}
         label = "emergency disconnect, %d servers x 100" % servers
@@ -350,7 +351,7 @@ def bench_native(args, rows, results):
 
     role = measure(args.runs, make_fleet, lambda f: playbook(
         f, os.path.join(ROOT, "playbooks", "emergency_disconnect.yml"), "-f", str(max(5, servers)),
-        "-e", "onec_backend=native"), all_gone)
+        "-e", "onec_backend=native", "-e", "emergency_disconnect_infobases=all"), all_gone)
     fleet_parallel = measure(args.runs, make_fleet, lambda f: timed(None, shell_script=shell_terminate(f, True)),
                              all_gone)
     results["native_fleet"] = {"servers": servers, "emergency_disconnect": role, "shell_parallel": fleet_parallel}

@@ -14,6 +14,8 @@ __metaclass__ = type
 
 import datetime
 import math
+import os
+import signal
 import time
 
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -37,6 +39,76 @@ def clock(seconds):
     return "%dm%02ds" % (minutes, seconds) if minutes else "%ds" % seconds
 
 
+class InterruptHint:
+    """While the wait runs, print ``hint`` on the controller's terminal if the run is interrupted (Ctrl-C).
+
+    ansible-core 2.19 runs this plugin in a worker process detached from the terminal (own session, stdio on
+    /dev/null): Ctrl-C reaches only the main process, which prints "User interrupted execution" and ends the workers
+    with SIGTERM, and the display queue is going away with it. So the worker keeps a descriptor of the main
+    process's stderr, opened while the wait starts, and writes the hint there straight from the signal handler,
+    then lets the worker end as it would have. KeyboardInterrupt (a worker on the terminal, as in other Ansible
+    versions) prints it too. The stderr of the main process is found through /proc (Linux, where Ansible
+    controllers run); elsewhere the hint printed before the wait is all there is.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, hint):
+        self.hint = hint
+        self.fd = None
+        self.previous = {}
+        self.said = False
+
+    def __enter__(self):
+        if not self.hint:
+            return self
+        try:
+            self.fd = os.open("/proc/%d/fd/2" % os.getppid(), os.O_WRONLY | os.O_APPEND)
+        except OSError:
+            self.fd = None
+        try:
+            for signum in self.SIGNALS:
+                self.previous[signum] = signal.signal(signum, self._on_signal)
+        except ValueError:  # not the main thread of the process: no handler, KeyboardInterrupt still says it
+            pass
+        return self
+
+    def __exit__(self, kind, value, trace):
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        if kind is KeyboardInterrupt:
+            self.say()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        return False  # re-raise whatever ended the wait
+
+    def say(self):
+        if self.said:
+            return
+        self.said = True
+        text = ("\n[WARNING]: interrupted during the wait: %s\n" % self.hint).encode("utf-8", "replace")
+        for fd in (self.fd, 2):
+            if fd is None:
+                continue
+            try:
+                os.write(fd, text)
+                return
+            except OSError:
+                continue
+
+    def _on_signal(self, signum, frame):
+        self.say()
+        handler = self.previous.get(signum)
+        signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        if callable(handler):
+            handler(signum, frame)
+        elif signum == signal.SIGINT:
+            raise KeyboardInterrupt()
+        else:
+            os.kill(os.getpid(), signum)
+
+
 class ActionModule(ActionBase):
     _supports_check_mode = True
     _supports_async = False
@@ -56,6 +128,10 @@ class ActionModule(ActionBase):
             # wait_for counts from wait_until: one instant for every batch of forks, only the time left to it is waited
             deadline += datetime.timedelta(seconds=wait)
             wait = max(0, deadline.timestamp() - time.time())
+        with InterruptHint(args.get("interrupt_hint")):
+            return self._wait(args, task_vars, wait, interval, who, deadline)
+
+    def _wait(self, args, task_vars, wait, interval, who, deadline):
         started = time.monotonic()
         polls = 0
         while True:

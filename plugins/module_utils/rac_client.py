@@ -183,8 +183,9 @@ class RacClient:
                 chosen.append(found)
         if unknown:
             raise InfobaseNotFoundError(
-                "no infobase %s in this cluster; infobases there: %s"
-                % (", ".join(repr(u) for u in unknown), _names(summaries, "infobase", key="name")),
+                "no infobase %s in this cluster%s; infobases there: %s"
+                % (", ".join(repr(u) for u in unknown), _closest_names(unknown, by_name),
+                   _names(summaries, "infobase", key="name")),
                 where=self.where())
         return chosen
 
@@ -209,6 +210,13 @@ class RacClient:
     def disconnect(self, process, connection, infobase_label=None):
         """Drop one connection: the working process is needed too, and the infobase's credentials."""
         self.call("disconnect", self.cluster_uuid, process, connection, infobase_label=infobase_label)
+
+
+def _closest_names(unknown, by_name):
+    """' (closest: 'Buh' for 'buh')' when a name differs only in case: a hint, never a silent pick."""
+    by_folded = dict((name.lower(), name) for name in by_name)
+    hints = ["'%s' for '%s'" % (by_folded[u.lower()], u) for u in unknown if u.lower() in by_folded]
+    return " (closest: %s; names are compared exactly)" % ", ".join(hints) if hints else ""
 
 
 def _names(records, id_key, key="name", limit=20):

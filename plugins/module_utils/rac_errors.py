@@ -134,6 +134,14 @@ class DataChangedError(RacError):
     hint = "Read it again and repeat the change"
 
 
+class LockClaimedError(RacError):
+    """Another holder (a maintenance window of another run) claims the lock: nothing was changed."""
+
+    summary = "another holder claims the lock of these infobases"
+    hint = ("Nothing was changed by this task. Let that run finish (it puts the earlier lock back), "
+            "then start again")
+
+
 class RacArgumentError(RacError):
     summary = "rac rejected its command line"
     hint = "This is a bug or a rac version this collection does not know; please report it with the rac version"

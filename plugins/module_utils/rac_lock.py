@@ -127,6 +127,26 @@ def differences(current, desired):
     return dict((field, value) for field, value in desired.items() if current.get(field) != value)
 
 
+def claims(currents, own, prefix):
+    """({name: parameter} of the infobases another holder claims, [names whose claim is still ``own``]).
+
+    A claim is a lock parameter (denied_parameter) that starts with ``prefix``; ``own`` is this holder's.
+    ras has no compare-and-set: reading every lock and checking it right before writing, in one module call,
+    shrinks the race between two holders to milliseconds; the holder checks again later that its claim stayed.
+    """
+    others = dict((name, state) for name, state in currents.items()
+                  if state.get("denied_parameter", "").startswith(prefix) and state["denied_parameter"] != own)
+    ours = sorted(name for name, state in currents.items() if state.get("denied_parameter") == own)
+    return others, ours
+
+
+def describe_claims(others):
+    """'buh (claim '...', sessions locked from ...)' for an error message."""
+    return "; ".join("%s (claim '%s', locked from %s)"
+                     % (name, state["denied_parameter"], state.get("denied_from") or "now")
+                     for name, state in sorted(others.items()))
+
+
 def shown(state, show_code=False):
     """A lock state fit for results and diffs: the permission code only when asked for."""
     out = lock_state(state)

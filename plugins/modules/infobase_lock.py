@@ -79,6 +79,18 @@ options:
       - With O(state=restored), the lock to put back, keyed by infobase name or uuid, as RV(previous) returned it.
       - To restore a permission code, the RV(previous) must have been read with O(show_permission_code=true).
     type: dict
+  claim_prefix:
+    description:
+      - Makes the lock exclusive among holders that mark their lock parameter (O(denied_parameter)) with this prefix,
+        as the maintenance_window role does with a claim of its own per run.
+      - Every infobase is read first; when one holds a parameter that starts with this prefix and is not
+        O(denied_parameter), nothing is changed and the task fails with error C(LockClaimedError), returning
+        RV(claimed_by_others) and RV(still_ours).
+      - Run the same task again later to check that the claim is still this holder's (it changes nothing then).
+      - ras has no compare-and-set; reading and writing in one call shrinks the race between two holders to
+        milliseconds, so check again after a short pause before acting on the lock.
+    type: str
+    version_added: 0.2.0
   show_permission_code:
     description:
       - Return permission codes in RV(previous) and RV(lock) (needed to restore one later).
@@ -204,6 +216,18 @@ msg:
   returned: with O(state=present)
   type: str
   sample: "accounting locked: the lock starts 21:17 server time, in 10 min"
+claimed_by_others:
+  description: With O(claim_prefix), the infobases another holder claims (the task failed and changed nothing).
+  returned: on failure with error LockClaimedError
+  type: list
+  elements: str
+  sample: [accounting]
+still_ours:
+  description: With O(claim_prefix), the infobases whose lock parameter is still O(denied_parameter).
+  returned: on failure with error LockClaimedError
+  type: list
+  elements: str
+  sample: []
 rac_calls:
   description: Number of rac commands run.
   returned: success
@@ -213,8 +237,10 @@ rac_calls:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION, append
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import DataChangedError, ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import DataChangedError, LockClaimedError, ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
+    claims,
+    describe_claims,
     desired_absent,
     desired_present,
     desired_restored,
@@ -224,7 +250,14 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
     shown,
     uses_relative,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, server_clock, text_diff
+from ansible_collections.onec.cluster.plugins.module_utils.rac_module import (
+    argument_spec,
+    client_from_params,
+    fail_from_error,
+    run_module,
+    server_clock,
+    text_diff,
+)
 
 
 def desired_locks(params, clock):
@@ -270,6 +303,16 @@ def start_of(params, clock, after):
     return out
 
 
+def refuse_foreign_claims(module, client, work):
+    """Read every lock; fail, changing nothing, when another holder claims one. -> {name: current lock}."""
+    currents = dict((ib["name"], lock_state(client.infobase_info(ib["infobase"], ib["name"]))) for ib, dummy in work)
+    others, ours = claims(currents, module.params["denied_parameter"] or "", module.params["claim_prefix"])
+    if others:
+        fail_from_error(module, LockClaimedError(describe_claims(others), where=client.where()),
+                        claimed_by_others=sorted(others), still_ours=ours, rac_calls=client.calls)
+    return currents
+
+
 def converge(module):
     params = module.params
     clock = server_clock(module)
@@ -279,11 +322,12 @@ def converge(module):
     check_clock(client, clock, params)
     work = targets(client, params, desired)
     show_code = params["show_permission_code"]
+    read_first = refuse_foreign_claims(module, client, work) if params["claim_prefix"] else {}
     previous, after, changed_names = {}, {}, []
     diff_before, diff_after = {}, {}
     for infobase, lock in work:
         name = infobase["name"]
-        current = lock_state(client.infobase_info(infobase["infobase"], name))
+        current = read_first.get(name) or lock_state(client.infobase_info(infobase["infobase"], name))
         change = differences(current, lock)
         if change and not module.check_mode:
             try:
@@ -325,6 +369,7 @@ def main():
             scheduled_jobs_deny=dict(type="bool"),
             restore=dict(type="dict"),
             show_permission_code=dict(type="bool", default=False),
+            claim_prefix=dict(type="str"),
             audit_log=AUDIT_LOG_OPTION,
         ),
         supports_check_mode=True,

@@ -65,6 +65,14 @@ options:
         passed.
     type: bool
     default: false
+  interrupt_hint:
+    description:
+      - Text printed on the controller's terminal when the run is interrupted (Ctrl-C) during the wait, for example
+        what the interruption leaves behind and the command that recovers it. The maintenance_window role passes
+        its state file and the C(playbooks/unlock.yml) command.
+      - Ansible itself prints only "User interrupted execution".
+    type: str
+    version_added: 0.2.0
 attributes:
   action:
     support: full
@@ -224,6 +232,7 @@ def main():
             poll_interval=dict(type="int", default=10),
             connections=dict(type="bool", default=False),
             fail_on_timeout=dict(type="bool", default=False),
+            interrupt_hint=dict(type="str"),  # the action plugin's: printed on Ctrl-C during the wait
             **FILTER_OPTIONS
         ),
         supports_check_mode=True,

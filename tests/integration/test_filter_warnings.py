@@ -18,7 +18,8 @@ def test_filters_that_match_nothing_warn_with_the_closest_values(make_fleet, pla
     host = next(s["host"] for s in sessions if s["host"].startswith("WS-"))
     other = str(uuid.uuid4())  # an infobase of another cluster, as far as this one knows
     run = playbook(fleet, os.path.join(INTEGRATION, "files", "filter_warnings.yml"), warn_user=user[:-1],
-                   warn_host=host.replace("WS-", "WS"), warn_other_infobase=other)
+                   warn_host=host.replace("WS-", "WS"), warn_other_infobase=other,
+                   warn_case_infobase=fleet.servers[0]["infobases"][0].swapcase())
     assert run.rc == 0, run.output
     text = " ".join(run.output.split())  # the callback wraps long warnings
     assert "[WARNING]: user '%s' matches none of the %d sessions listed, so it selects nothing; closest: '%s'" % (
@@ -34,3 +35,9 @@ def test_filters_that_match_nothing_warn_with_the_closest_values(make_fleet, pla
     assert failed["failed"] and failed["error"] == "InfobaseNotFoundError"
     assert other in failed["msg"] and fleet.servers[0]["infobases"][0] in failed["msg"]
     assert len(fleet.state()["sessions"]) == len(sessions)
+    # a name in the wrong case still fails (never a silent pick; nothing ended, above), naming the one meant
+    name = fleet.servers[0]["infobases"][0]
+    failed = result["by_case_infobase"]
+    assert failed["failed"] and failed["error"] == "InfobaseNotFoundError"
+    assert "no infobase '%s' in this cluster (closest: '%s' for '%s'" % (name.swapcase(), name, name.swapcase()) \
+        in failed["msg"]

@@ -107,7 +107,7 @@ def test_emergency_disconnect_with_one_server_down(make_fleet, playbook):
     fleet = make_fleet(servers=3, infobases=3, sessions=25)
     os.kill(fleet.servers[1]["pid"], signal.SIGTERM)
     run = playbook(fleet, "playbooks/emergency_disconnect.yml", emergency_disconnect_lock_first=True,
-                   emergency_disconnect_exclude_app_ids=["BackgroundJob"])
+                   emergency_disconnect_infobases="all", emergency_disconnect_exclude_app_ids=["BackgroundJob"])
     assert run.rc != 0
     for index in (0, 2):
         state = fleet.state(index)
@@ -122,7 +122,7 @@ def test_emergency_disconnect_with_one_server_down(make_fleet, playbook):
 
 def test_emergency_disconnect_twice_changes_nothing_the_second_time(make_fleet, playbook):
     fleet = make_fleet(servers=2, infobases=2, sessions=10)
-    first = playbook(fleet, "playbooks/emergency_disconnect.yml")
+    first = playbook(fleet, "playbooks/emergency_disconnect.yml", emergency_disconnect_infobases="all")
     assert first.rc == 0, first.output
-    second = playbook(fleet, "playbooks/emergency_disconnect.yml")
+    second = playbook(fleet, "playbooks/emergency_disconnect.yml", emergency_disconnect_infobases="all")
     assert second.rc == 0 and "changed=0" in second.output and "changed=1" not in second.output

@@ -61,7 +61,7 @@ def locks(state):
 ROLE_VARS = {
     "maintenance_window": dict(maintenance_window_infobases="all", maintenance_window_grace=0,
                                maintenance_window_exclude_app_ids=["BackgroundJob"]),
-    "emergency_disconnect": dict(emergency_disconnect_exclude_app_ids=["BackgroundJob"]),
+    "emergency_disconnect": dict(emergency_disconnect_infobases="all", emergency_disconnect_exclude_app_ids=["BackgroundJob"]),
     "session_report": {},
 }
 
@@ -90,8 +90,8 @@ def test_roles_take_their_settings_from_module_defaults_only(make_fleet, run_rol
 # (role, extra vars) for the failure tests: emergency_disconnect with and without locking first.
 FAILING = [
     ("maintenance_window", ROLE_VARS["maintenance_window"]),
-    ("emergency_disconnect", dict(emergency_disconnect_lock_first=False)),
-    ("emergency_disconnect", dict(emergency_disconnect_lock_first=True)),
+    ("emergency_disconnect", dict(emergency_disconnect_infobases="all", emergency_disconnect_lock_first=False)),
+    ("emergency_disconnect", dict(emergency_disconnect_infobases="all", emergency_disconnect_lock_first=True)),
     ("session_report", {}),
 ]
 

@@ -336,7 +336,10 @@ class Simulator:
                        "db-pwd"):
                 continue
             infobase[key] = value  # an empty value clears the field
-        if options.get("sessions-deny") == "on" and not was_in_force:
+        # when the lock came into force: also when an update only moves the start of a lock already "on" to now
+        # (an administrator's future lock replaced by one from now)
+        if infobase.get("sessions-deny") == "on" and not was_in_force and (
+                options.get("sessions-deny") == "on" or self.lock_in_force(infobase, now())):
             infobase["lock_since"] = now()
         elif infobase.get("sessions-deny") != "on":
             infobase["lock_since"] = None

@@ -77,6 +77,11 @@ def test_infobases_by_name_and_uuid_and_unknown(fleet, client_for):
         client.resolve_infobases(["nope", names[0], "nada"], summaries)
     text = info.value.describe()
     assert "'nope', 'nada'" in text and names[0] in text and "cluster 'Локальный кластер'" in text
+    assert "closest" not in text  # nothing close: no hint
+    with pytest.raises(E.InfobaseNotFoundError) as info:  # a wrong case is never picked silently, but hinted
+        client.resolve_infobases([names[0].lower()], summaries)
+    assert "(closest: '%s' for '%s'; names are compared exactly)" % (names[0], names[0].lower()) \
+        in info.value.describe()
 
 
 def test_wrong_cluster_password_names_host_cluster_and_fix(fleet, client_for):

@@ -8,6 +8,7 @@ import pytest
 from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
     ANSIBLE_MASK,
+    claims,
     desired_absent,
     desired_present,
     desired_restored,
@@ -80,3 +81,15 @@ def test_shown_and_diff_never_leak_the_code_unasked():
     assert "CODE" not in str(diff_view(LOCKED))
     assert diff_view(dict(LOCKED, permission_code="NEW"), LOCKED)["permission_code"] == "******** (changed)"
     assert diff_view(dict(LOCKED, permission_code=""))["permission_code"] == ""
+
+
+PREFIX = "onec.cluster.maintenance_window"
+
+
+def test_claims_tell_another_holders_from_ours_and_ignore_other_parameters():
+    ours, other = PREFIX + ":aaa:2026-11-29T20:00:00Z", PREFIX + ":bbb:2026-11-29T20:00:01Z"
+    currents = {"a": dict(LOCKED, denied_parameter=ours), "b": dict(LOCKED, denied_parameter=other),
+                "c": dict(LOCKED, denied_parameter="ADMIN"), "d": dict(LOCKED, denied_parameter=PREFIX)}
+    others, still_ours = claims(currents, ours, PREFIX)
+    assert sorted(others) == ["b", "d"] and still_ours == ["a"]  # an old window's bare marker is another holder's
+    assert claims({"c": currents["c"]}, ours, PREFIX) == ({}, [])  # an administrator's lock is no claim
