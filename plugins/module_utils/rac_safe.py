@@ -30,9 +30,15 @@ _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u
                        "\ufeff\ufff9-\ufffb]")
 _CONTROLS_AND_NEWLINE = re.compile("\n|" + _CONTROLS.pattern)
 
-# Result keys whose texts are meant to be multi-line (a --diff): their newlines stay. Every other string of a result
-# may be shown to a person (a failed task's whole result is printed, data included), so its controls are escaped.
+# Result keys whose texts are meant to be multi-line (a --diff): their newlines stay.
 MULTILINE_KEYS = frozenset(["before", "after"])
+# Result keys that are texts for a person, printed as they are ([ERROR] line, the drain's progress line): every
+# control is escaped. Every other string is data (a lock message with a line break must come back exactly, as it
+# was set): Ansible shows a result as JSON, which escapes C0 controls (ESC, CR, BEL, newline) by itself, but not
+# DEL, C1 or the bidi/invisible characters, so only those are escaped in data.
+PERSON_TEXT_KEYS = frozenset(["msg", "progress"])
+_JSON_SHOWS_RAW = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f"
+                             "\ufeff\ufff9-\ufffb]")
 
 
 def register_secrets(values):
@@ -89,17 +95,20 @@ def safe_text(text, secrets, keep_newlines=False):
 
 
 def safe_value(value, secrets, key=None, escape=True):
-    """A result value with every secret masked and every control character escaped (newlines stay in a diff).
+    """A result value with every secret masked, texts for a person (PERSON_TEXT_KEYS) with every control character
+    escaped, a diff with its newlines, and data with what JSON would show raw (DEL, C1, bidi) escaped.
 
-    Names the server sent with control characters come back escaped too: they are shown to people (a failed task
-    prints its whole result) more than they are reused. escape=False masks only (the audit log escapes in JSON).
+    A server name with a bidi override comes back escaped: it is shown to people (a failed task prints its whole
+    result) more than it is reused. escape=False masks only (the audit log escapes in JSON).
     """
     if isinstance(value, dict):  # keys too: some are server names (by_infobase)
         return dict((safe_value(k, secrets, None, escape), safe_value(v, secrets, k, escape)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return [safe_value(v, secrets, key, escape) for v in value]
-    if isinstance(value, str) and escape:
+    if isinstance(value, str) and escape and key in PERSON_TEXT_KEYS | MULTILINE_KEYS:
         return safe_text(value, secrets, keep_newlines=key in MULTILINE_KEYS)
+    if isinstance(value, str) and escape:
+        return _JSON_SHOWS_RAW.sub(_escape, mask_secrets(value, secrets))
     if isinstance(value, str):
         return mask_secrets(value, secrets)
     return value

@@ -55,15 +55,18 @@ def test_controls_are_escaped_visibly_cyrillic_stays():
     assert escape_controls("line 1\nline 2") == "line 1\\x0aline 2"
 
 
-def test_safe_value_masks_and_escapes_everywhere_newlines_stay_in_a_diff():
+def test_safe_value_masks_everywhere_escapes_texts_for_people_and_keeps_data_exact():
+    # data keeps C0 controls (a lock message's line break comes back as set; JSON escapes them when shown) but not
+    # what JSON shows raw (bidi, C1, DEL); msg and progress are printed as they are: every control escaped
     result = {"msg": "failed: pwd\x1b[2J", "warnings": ["pwd"], "count": 3, "by_infobase": {"Бух\u202e": 2},
               "failures": [{"error": "x\u202epwd", "user_name": "u\x1bpwd\n"}],
               "diff": {"before": "{\n  \"a\": \"pwd\"\n}\n", "before_header": "h\n"}}
     safe = safe_value(result, {"pwd"})
     assert safe == {"msg": "failed: %s\\x1b[2J" % MASK, "warnings": [MASK], "count": 3,
                     "by_infobase": {"Бух\\u202e": 2},
-                    "failures": [{"error": "x\\u202e%s" % MASK, "user_name": "u\\x1b%s\\x0a" % MASK}],
-                    "diff": {"before": "{\n  \"a\": \"%s\"\n}\n" % MASK, "before_header": "h\\x0a"}}
+                    "failures": [{"error": "x\\u202e%s" % MASK, "user_name": "u\x1b%s\n" % MASK}],
+                    "diff": {"before": "{\n  \"a\": \"%s\"\n}\n" % MASK, "before_header": "h\n"}}
+    assert safe_value({"progress": "ЗУП\x1b 1"}, set()) == {"progress": "ЗУП\\x1b 1"}
 
 
 class FakeModule:
