@@ -18,7 +18,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 cd "$ROOT"
 
 SIM_DIR="$ROOT/.sim"
-BACKEND=(-e "onec_backend=${ONEC_BACKEND:-rac}")
+# The simulated servers keep Moscow time, whatever this machine's zone: server_timezone tells the collection, so the
+# lock's start and the wait are counted on the servers' clock (an AWX container runs in UTC, its 1C servers do not).
+SERVER_TZ=Europe/Moscow
+BACKEND=(-e "onec_backend=${ONEC_BACKEND:-rac}" -e "onec_server_timezone=$SERVER_TZ")
 INFOBASES=("Бухгалтерия" "ЗУП")
 EXCLUDE_APP_IDS=(BackgroundJob)
 CHECK=
@@ -46,7 +49,7 @@ finish() {
 }
 
 echo "==> Starting two simulated 1C servers (tests/simulator/)"
-python tests/simulator/simctl.py start --dir "$SIM_DIR" --servers 2 --infobases 5 --sessions 40
+python tests/simulator/simctl.py start --dir "$SIM_DIR" --servers 2 --infobases 5 --sessions 40 --timezone "$SERVER_TZ"
 trap finish EXIT
 
 echo "==> Sessions before the window"
