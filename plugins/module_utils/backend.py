@@ -92,4 +92,3 @@ def retrying(action, retries, backoff, pause=time.sleep):
                 raise
         attempt += 1
         pause(backoff * (2 ** (attempt - 1)))
-
