@@ -3,8 +3,14 @@
 is the backend)."""
 
 import json
+import os
+import subprocess
+import sys
+import textwrap
 
 import pytest
+
+from conftest import RAC
 
 from ansible_collections.onec.cluster.plugins.module_utils import errors as E
 from ansible_collections.onec.cluster.plugins.module_utils.rac.backend import RacBackend
@@ -50,3 +56,20 @@ def test_rac_is_looked_for_only_with_the_rac_backend(monkeypatch, tmp_path):
     rac.write_text("#!/bin/sh\n")
     rac.chmod(0o755)
     assert isinstance(client_from_params(params()).backend, RacBackend)
+
+
+@pytest.mark.parametrize("backend, loaded, never", [("native", "native", "rac"), ("rac", "rac", "native")])
+def test_a_run_imports_only_the_wing_of_its_backend(backend, loaded, never):
+    """A fresh interpreter, as a module run: the glue and the chosen backend load one wing, never the other."""
+    script = textwrap.dedent("""
+        import sys
+        from ansible_collections.onec.cluster.plugins.module_utils import glue
+        params = dict((name, spec.get("default")) for name, spec in glue.CONNECTION_OPTIONS.items())
+        params.update(backend=%r, rac_path=%r)
+        glue.client_from_params(params)
+        prefix = "ansible_collections.onec.cluster.plugins.module_utils."
+        print(" ".join(sorted(set(n[len(prefix):].split(".")[0] for n in sys.modules if n.startswith(prefix)))))
+    """ % (backend, RAC))
+    loaded_names = subprocess.run([sys.executable, "-c", script], env=dict(os.environ, PYTHONPATH=os.pathsep.join(
+        sys.path)), capture_output=True, text=True, check=True).stdout.split()
+    assert loaded in loaded_names and never not in loaded_names
