@@ -57,6 +57,37 @@ def parse_duration(value):
     return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
 
 
+# -- value kinds: how a field's value is typed; rac/parser.py types rac's text by them, native/codec.py decodes the
+# same types from the wire (tests/unit/plugins/module_utils/native/test_native_codec.py holds the two together).
+# Text that rac wraps in double quotes when non-empty (contract 2.6): one outer pair is removed. ``name`` is quoted
+# for a cluster and bare for an infobase. UNVERIFIED for current_service_name and the fields after it (no capture
+# of a non-empty value): treated as quoted, which only matters if a value both starts and ends with a quote.
+QUOTED_FIELDS = frozenset("""
+name descr denied_message denied_parameter permission_code application series full_name rmngr_address
+short_presentation full_presentation service_principal_name restart_schedule current_service_name
+db_proc_info data_separation security_profile_name safe_mode_security_profile_name
+external_session_manager_connection_string
+""".split())
+
+# Text rac never quotes, even with spaces or Cyrillic (times included: rac's time format): kept exactly as printed.
+TEXT_FIELDS = frozenset("""
+user_name host app_id locale db_server db_name db_user dbms license_type os_user auth agent_host port_range
+using dedicate_managers load_balancing_mode license_distribution use started_at last_active_at connected_at
+db_proc_took_at denied_from denied_to
+""".split())
+
+# yes/no and on/off fields -> bool. Unknown ones are recognised by their value too.
+BOOL_FIELDS = frozenset("""
+hibernate sessions_deny scheduled_jobs_deny external_session_manager_required reserve_working_processes
+disable_local_speech_to_text issued_by_server net is_enable turned_on running reserve
+""".split())
+
+# Comma-separated lists, e.g. "193.56.75.213, 193.56.75.213" -> a list of texts.
+LIST_FIELDS = frozenset(["client_ip"])
+
+# Every other field is typed by its look: an int, a float, or a text.
+
+
 # -- record kinds: their fields in the order rac prints them --------------------------------------------------------
 CLUSTER_FIELDS = (
     "cluster", "host", "port", "name", "expiration_timeout", "lifetime_limit", "max_memory_size",

@@ -53,41 +53,16 @@ from collections import namedtuple
 from operator import methodcaller
 
 from ansible_collections.onec.cluster.plugins.module_utils.errors import RacParseError
-from ansible_collections.onec.cluster.plugins.module_utils.records import snake_key
+from ansible_collections.onec.cluster.plugins.module_utils.records import (
+    BOOL_FIELDS,
+    LIST_FIELDS,
+    QUOTED_FIELDS,
+    TEXT_FIELDS,
+    snake_key,
+)
 
 
 _BOOL_WORDS = {"yes": True, "no": False, "on": True, "off": False}
-
-# Strings that rac wraps in double quotes when non-empty (contract 2.6). `name`
-# is quoted for a cluster and bare for an infobase: one outer pair is removed.
-# The last line's fields are UNVERIFIED (no capture of a non-empty value); they
-# are treated as quoted, which only matters if a value both starts and ends
-# with a quote.
-QUOTED_KEYS = frozenset("""
-name descr denied-message denied-parameter permission-code application
-series full-name rmngr-address short-presentation full-presentation
-service-principal-name restart-schedule
-current-service-name db-proc-info data-separation security-profile-name
-safe-mode-security-profile-name external-session-manager-connection-string
-""".split())
-
-# Strings rac never quotes, even with spaces or Cyrillic: kept exactly as printed.
-RAW_KEYS = frozenset("""
-user-name host app-id locale db-server db-name db-user dbms
-license-type os-user auth agent-host port-range using dedicate-managers
-load-balancing-mode license-distribution use started-at last-active-at
-connected-at db-proc-took-at denied-from denied-to
-""".split())
-
-# yes/no and on/off fields. Unknown ones are recognised by their value too.
-BOOL_KEYS = frozenset("""
-hibernate sessions-deny scheduled-jobs-deny external-session-manager-required
-reserve-working-processes disable-local-speech-to-text issued-by-server net
-is-enable turned-on running reserve
-""".split())
-
-# Comma-separated lists, e.g. "193.56.75.213, 193.56.75.213".
-LIST_KEYS = frozenset(["client-ip"])
 
 _INT_RE = re.compile(r"-?[0-9]+\Z")
 _FLOAT_RE = re.compile(r"-?[0-9]+\.[0-9]+\Z")
@@ -225,20 +200,21 @@ _FIELDS = {}
 
 
 def _field(key):
-    """(snake key, FieldKind) for a rac key, cached: the parser's hot path."""
+    """(snake key, FieldKind) for a rac key, cached: the parser's hot path. The kinds are records.py's."""
     found = _FIELDS.get(key)
     if found is None:
-        if key in QUOTED_KEYS:
+        field = snake_key(key)
+        if field in QUOTED_FIELDS:
             kind = QUOTED
-        elif key in RAW_KEYS:
+        elif field in TEXT_FIELDS:
             kind = RAW
-        elif key in LIST_KEYS:
+        elif field in LIST_FIELDS:
             kind = LIST
-        elif key in BOOL_KEYS:
+        elif field in BOOL_FIELDS:
             kind = BOOL
         else:
             kind = BY_LOOK
-        found = _FIELDS[key] = (snake_key(key), kind)
+        found = _FIELDS[key] = (field, kind)
     return found
 
 

@@ -277,3 +277,24 @@ def test_truncated_record_is_a_codec_error():
     body = codec.Reader(message.body.data[:200], message.body.pos)
     with pytest.raises(codec.CodecError, match="cut short"):
         codec.decode_sessions(body)
+
+
+def test_wire_types_agree_with_the_value_kinds_of_records():
+    """In every record, a field records.py calls boolean is a wire bool (a 1/0 field stays an int), a list is the ip
+    list, a text (quoted or not) is a wire string, a date or an enum rac prints as a word."""
+    from ansible_collections.onec.cluster.plugins.module_utils import records as R
+    wires = (codec.CLUSTER_WIRE_16 + codec.SUMMARY_WIRE + codec.CONNECTION_WIRE + codec.SESSION_WIRE
+             + codec.INFOBASE_WIRE + codec.INFOBASE_TAIL_16 + codec.LICENSE_WIRE)
+    printed = set(R.CLUSTER_FIELDS_16 + R.INFOBASE_SUMMARY_FIELDS + R.CONNECTION_FIELDS + R.SESSION_FIELDS
+                  + R.INFOBASE_FIELDS + tuple(field for field, _kind in codec.INFOBASE_TAIL_16))
+    for field, kind in wires:
+        if field not in printed:
+            continue  # read past or kept for the update (licences, db_pwd), never in a record
+        if field in R.BOOL_FIELDS:
+            assert kind == "bool", field
+        elif field in R.LIST_FIELDS:
+            assert kind == "ip_list", field
+        elif field in R.QUOTED_FIELDS or field in R.TEXT_FIELDS:
+            assert kind in ("string", "date", "balancing", "distribution", "separation"), (field, kind)
+        else:  # typed by its look: never a wire bool (rac prints those as words, which records.py must name)
+            assert kind != "bool", (field, kind)
