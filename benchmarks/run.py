@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
 
 import rac_format  # noqa: E402
 import simctl  # noqa: E402
-from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import parse_records  # noqa: E402
+from ansible_collections.onec.cluster.plugins.module_utils.rac.parser import parse_records  # noqa: E402
 
 RAC = simctl.RAC
 BIN = os.path.dirname(sys.executable)

@@ -22,8 +22,8 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import parse_duration
+from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.records import parse_duration
 from ansible_collections.onec.cluster.plugins.module_utils.server_clock import parse_instant, utc_text
 
 display = Display()

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # The session filters shared by session_info, session and session_wait (argument spec: rac_sessions.FILTER_OPTIONS).
+    # The session filters shared by session_info, session and session_wait (argument spec: module_utils/glue.py SESSION_FILTER_OPTIONS).
     DOCUMENTATION = r"""
 options:
   infobase:

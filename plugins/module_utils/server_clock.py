@@ -17,14 +17,14 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.records import RAC_TIME_FORMAT
 
 try:
     import zoneinfo
 except ImportError:  # Python < 3.9: fixed offsets only
     zoneinfo = None
 
-RAC_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 # How far a server time may lie in the controller's future (clocks drift, a list takes time) before it proves
 # another zone.
 TOLERANCE = 120
@@ -127,15 +127,16 @@ class ServerClock:
             return server_time.astimezone(_UTC)  # naive: the controller's local time
         return server_time.replace(tzinfo=self.zone).astimezone(_UTC)
 
-    def checked_now(self, sessions, where):
+    def checked_now(self, sessions, place=None):
         """The server's now, once the times the server reported agree with it (else ServerClockError).
 
         For every use of a relative time or of idle_for: ``sessions`` are the sessions the server listed (their
-        started-at and last-active-at are readings of its clock), ``where`` names the server for the message.
+        started-at and last-active-at are readings of its clock), ``place`` (Client.place()) names the server in
+        the error.
         """
         ahead = self.furthest_ahead(sessions)
         if ahead is not None:
-            raise ServerClockError(self.evidence(ahead), where=where)
+            raise ServerClockError(self.evidence(ahead), **(place or {}))
         if self.zone is None and not self.warned:
             self.warned = True
             if self.warn:

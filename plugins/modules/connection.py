@@ -136,12 +136,11 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION
-from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
-from ansible_collections.onec.cluster.plugins.module_utils.rac_connections import hanging, list_connections
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ConnectionNotFoundError, ModuleInputError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, text_diff
-from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import AuditTrail, CONNECTION_FIELDS, end_each
+from ansible_collections.onec.cluster.plugins.module_utils.connections import hanging, list_connections
+from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.glue import AUDIT_OPTIONS, argument_spec, client_from_params, run_module
+from ansible_collections.onec.cluster.plugins.module_utils.bulk import CONNECTIONS, end_selected
+from ansible_collections.onec.cluster.plugins.module_utils.records import require_uuid
 
 EMPTY_RESULT = dict(disconnected=[], already_gone=[], failures=[], matched=0, disconnected_count=0)
 
@@ -158,12 +157,6 @@ def select(connections, params):
     return chosen
 
 
-def describe(connections):
-    return ["%s %s #%s %s (%s)" % (c["infobase_name"], c.get("application"), c.get("conn_id"),
-                                   "session %s" % c["session_number"] if c["has_session"] else "no session",
-                                   c["connection"]) for c in connections]
-
-
 def disconnect(module):
     params = module.params
     if not params["hanging"] and not params["connection"]:
@@ -174,26 +167,8 @@ def disconnect(module):
     client.use_cluster(params["cluster"])
     selected = select(list_connections(client, params["infobase"]), params)
     result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))
-    audit = AuditTrail(params["audit_log"], "disconnect", "disconnected", client.address, client.cluster_label)
-    outcome = end_each(selected, lambda c: client.disconnect(c["process"], c["connection"], c["infobase_name"]),
-                       ConnectionNotFoundError, params["concurrency"], CONNECTION_FIELDS, check_mode=module.check_mode,
-                       audit=audit)
-    dropped, already_gone, failed = outcome
-    gone = set(c["connection"] for c in dropped)
-    result.update(changed=bool(dropped), disconnected=dropped, already_gone=already_gone, failures=failed,
-                  disconnected_count=len(dropped), rac_calls=client.calls)
-    if module._diff:
-        result["diff"] = text_diff({"connections": describe(selected)},
-                                   {"connections": describe([c for c in selected if c["connection"] not in gone])},
-                                   "connections (%s)" % client.where())
-    if outcome.stopped_by:
-        module.fail_json(msg=outcome.stop_message("connections", "disconnected", client.where()),
-                         not_started=outcome.not_started, **result)
-    if failed:
-        module.fail_json(msg="%d of %d connections could not be disconnected (%s); %d disconnected. First error: %s"
-                             % (len(failed), len(selected), client.where(), len(dropped), failed[0]["error"]),
-                         **result)
-    return result
+    return end_selected(module, client, CONNECTIONS, selected,
+                        lambda c: client.disconnect(c["process"], c["connection"], c["infobase_name"]), result)
 
 
 def main():
@@ -204,7 +179,7 @@ def main():
             hanging=dict(type="bool", default=False),
             connection=dict(type="list", elements="str"),
             concurrency=dict(type="int", default=8),
-            audit_log=AUDIT_LOG_OPTION,
+            **AUDIT_OPTIONS
         ),
         supports_check_mode=True,
     )

@@ -110,8 +110,8 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_connections import hanging, list_connections
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module
+from ansible_collections.onec.cluster.plugins.module_utils.connections import hanging, list_connections
+from ansible_collections.onec.cluster.plugins.module_utils.glue import argument_spec, client_from_params, run_module
 
 
 def gather(module):

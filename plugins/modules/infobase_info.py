@@ -137,7 +137,7 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import (
+from ansible_collections.onec.cluster.plugins.module_utils.glue import (
     argument_spec,
     client_from_params,
     run_module,

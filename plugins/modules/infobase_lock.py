@@ -236,9 +236,9 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION, append
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import DataChangedError, LockClaimedError, ModuleInputError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
+from ansible_collections.onec.cluster.plugins.module_utils.audit import append
+from ansible_collections.onec.cluster.plugins.module_utils.errors import DataChangedError, LockClaimedError, ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.locks import (
     claims,
     describe_claims,
     desired_absent,
@@ -250,7 +250,8 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_lock import (
     shown,
     uses_relative,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import (
+from ansible_collections.onec.cluster.plugins.module_utils.glue import (
+    AUDIT_OPTIONS,
     argument_spec,
     client_from_params,
     fail_from_error,
@@ -290,7 +291,7 @@ def check_clock(client, clock, params):
     """A relative time needs the server's clock: without server_timezone, its sessions' times are the evidence
     that the controller's clock may stand in for it (one `session list`); checked before anything changes."""
     if uses_relative(params):
-        clock.checked_now(client.sessions() if clock.zone is None else [], client.where())
+        clock.checked_now(client.sessions() if clock.zone is None else [], client.place())
 
 
 def start_of(params, clock, after):
@@ -308,7 +309,7 @@ def refuse_foreign_claims(module, client, work):
     currents = dict((ib["name"], lock_state(client.infobase_info(ib["infobase"], ib["name"]))) for ib, dummy in work)
     others, ours = claims(currents, module.params["denied_parameter"] or "", module.params["claim_prefix"])
     if others:
-        fail_from_error(module, LockClaimedError(describe_claims(others), where=client.where()),
+        fail_from_error(module, LockClaimedError(describe_claims(others), **client.place()),
                         claimed_by_others=sorted(others), still_ours=ours, rac_calls=client.calls)
     return currents
 
@@ -370,7 +371,7 @@ def main():
             restore=dict(type="dict"),
             show_permission_code=dict(type="bool", default=False),
             claim_prefix=dict(type="str"),
-            audit_log=AUDIT_LOG_OPTION,
+            **AUDIT_OPTIONS
         ),
         supports_check_mode=True,
     )

@@ -182,12 +182,18 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_audit import AUDIT_LOG_OPTION
-from ansible_collections.onec.cluster.plugins.module_utils.rac_client import require_uuid
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError, SessionNotFoundError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, server_clock, text_diff
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import FILTER_OPTIONS, filter_from_params, list_sessions, unmatched_selectors
-from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import AuditTrail, end_each
+from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.glue import (
+    AUDIT_OPTIONS,
+    SESSION_FILTER_OPTIONS,
+    argument_spec,
+    client_from_params,
+    run_module,
+    server_clock,
+)
+from ansible_collections.onec.cluster.plugins.module_utils.records import require_uuid
+from ansible_collections.onec.cluster.plugins.module_utils.sessions import filter_from_params, list_sessions, unmatched_selectors
+from ansible_collections.onec.cluster.plugins.module_utils.bulk import SESSIONS, end_selected
 
 EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, terminated_count=0, already_gone_count=0,
                     failed_count=0)
@@ -203,11 +209,6 @@ def build_filter(params):
     return session_filter
 
 
-def describe(sessions):
-    return ["%s %s #%s %s (%s)" % (s["infobase_name"], s["user_name"] or "-", s["session_id"], s["app_id"],
-                                   s["session"]) for s in sessions]
-
-
 def end_sessions(module):
     params = module.params
     session_filter = build_filter(params)  # bad input fails before any rac call
@@ -218,7 +219,7 @@ def end_sessions(module):
     client.use_cluster(params["cluster"])
     listed, wanted = list_sessions(client, params["infobase"])
     session_filter.only_infobases(wanted)
-    selected = session_filter.select(listed, clock, client.where())  # idle_for: checked before anything ends
+    selected = session_filter.select(listed, clock, client.place())  # idle_for: checked before anything ends
     for warning in unmatched_selectors(params, listed, wanted):
         module.warn(warning)
     result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))
@@ -226,29 +227,9 @@ def end_sessions(module):
         module.fail_json(msg="%d sessions match, more than max_sessions=%d: none was ended (%s)"
                              % (len(selected), params["max_sessions"], client.where()), rac_calls=client.calls,
                          **result)
-    audit = AuditTrail(params["audit_log"], "end_sessions", "ended", client.address, client.cluster_label,
-                       message=params["error_message"] or "")
-    outcome = end_each(selected, lambda s: client.terminate(s["session"], params["error_message"]),
-                       SessionNotFoundError, params["concurrency"], check_mode=module.check_mode, audit=audit)
-    terminated, already_gone, failed = outcome
-    ended = set(s["session"] for s in terminated)
-    result.update(
-        changed=bool(terminated), terminated=terminated, already_gone=already_gone, failures=failed,
-        terminated_count=len(terminated), already_gone_count=len(already_gone), failed_count=len(failed),
-        rac_calls=client.calls,
-    )
-    if module._diff:
-        result["diff"] = text_diff({"sessions": describe(selected)},
-                                   {"sessions": describe([s for s in selected if s["session"] not in ended])},
-                                   "sessions (%s)" % client.where())
-    if outcome.stopped_by:
-        module.fail_json(msg=outcome.stop_message("sessions", "ended", client.where()),
-                         not_started=outcome.not_started, **result)
-    if failed:
-        module.fail_json(msg="%d of %d sessions could not be ended (%s); %d ended, %d already gone. First error: %s"
-                             % (len(failed), len(selected), client.where(), len(terminated), len(already_gone),
-                                failed[0]["error"]), **result)
-    return result
+    return end_selected(module, client, SESSIONS, selected,
+                        lambda s: client.terminate(s["session"], params["error_message"]), result,
+                        message=params["error_message"] or "")
 
 
 def main():
@@ -261,8 +242,7 @@ def main():
             error_message=dict(type="str"),
             max_sessions=dict(type="int"),
             concurrency=dict(type="int", default=8),
-            audit_log=AUDIT_LOG_OPTION,
-            **FILTER_OPTIONS
+            **dict(AUDIT_OPTIONS, **SESSION_FILTER_OPTIONS)
         ),
         required_by={"session_id": "infobase"},
         supports_check_mode=True,

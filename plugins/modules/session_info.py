@@ -211,15 +211,15 @@ rac_calls:
 from operator import itemgetter
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import (
+from ansible_collections.onec.cluster.plugins.module_utils.glue import (
+    SESSION_FILTER_OPTIONS,
     argument_spec,
     client_from_params,
     run_module,
     server_clock,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import snake_key
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import (
-    FILTER_OPTIONS,
+from ansible_collections.onec.cluster.plugins.module_utils.records import SESSION_FIELDS as RECORD_SESSION_FIELDS, snake_key
+from ansible_collections.onec.cluster.plugins.module_utils.sessions import (
     filter_from_params,
     list_sessions,
     session_counts,
@@ -227,19 +227,8 @@ from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import (
 )
 
 
-# Every field rac prints for a session (8.3.21 and 8.5.1 captures, docs/rac_contract.md), snake_cased as returned,
-# and the infobase name the module adds. Older platforms print fewer.
-SESSION_FIELDS = (
-    "session", "session_id", "infobase", "connection", "process", "user_name", "host", "app_id", "locale",
-    "started_at", "last_active_at", "hibernate", "passive_session_hibernate_time", "hibernate_session_terminate_time",
-    "blocked_by_dbms", "blocked_by_ls", "bytes_all", "bytes_last_5min", "calls_all", "calls_last_5min",
-    "dbms_bytes_all", "dbms_bytes_last_5min", "db_proc_info", "db_proc_took", "db_proc_took_at", "duration_all",
-    "duration_all_dbms", "duration_current", "duration_current_dbms", "duration_last_5min",
-    "duration_last_5min_dbms", "memory_current", "memory_last_5min", "memory_total", "read_current",
-    "read_last_5min", "read_total", "write_current", "write_last_5min", "write_total", "duration_current_service",
-    "duration_last_5min_service", "duration_all_service", "current_service_name", "cpu_time_current",
-    "cpu_time_last_5min", "cpu_time_total", "data_separation", "client_ip", "infobase_name",
-)
+# Every field of a session record (records.py; older platforms print fewer), and the infobase name the module adds.
+SESSION_FIELDS = RECORD_SESSION_FIELDS + ("infobase_name",)
 # What identifies a session: always returned.
 IDENTITY_FIELDS = ("session", "session_id", "infobase")
 
@@ -282,7 +271,7 @@ def gather(module):
     client.use_cluster(params["cluster"])
     listed, wanted = list_sessions(client, params["infobase"])
     session_filter.only_infobases(wanted)
-    selected = session_filter.select(listed, clock, client.where())
+    selected = session_filter.select(listed, clock, client.place())
     for warning in unmatched_selectors(params, listed, wanted):
         module.warn(warning)
     total = len(listed)
@@ -303,7 +292,7 @@ def gather(module):
 def main():
     module = AnsibleModule(argument_spec=argument_spec(fields=dict(type="list", elements="str"),
                                                        count_only=dict(type="bool", default=False),
-                                                       **FILTER_OPTIONS),
+                                                       **SESSION_FILTER_OPTIONS),
                            supports_check_mode=True)
     run_module(module, gather)
 

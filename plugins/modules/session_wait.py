@@ -183,19 +183,17 @@ rac_calls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.onec.cluster.plugins.module_utils.rac_connections import connections_of, hanging
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_module import argument_spec, client_from_params, run_module, server_clock
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import (
-    FILTER_OPTIONS,
+from ansible_collections.onec.cluster.plugins.module_utils.connections import connections_of, hanging
+from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.glue import SESSION_FILTER_OPTIONS, argument_spec, client_from_params, run_module, server_clock
+from ansible_collections.onec.cluster.plugins.module_utils.sessions import (
     filter_from_params,
     left_by_infobase,
-    parse_duration,
     progress_line,
     resolve_names,
     sessions_of,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.rac_terminate import CONNECTION_FIELDS, summary
+from ansible_collections.onec.cluster.plugins.module_utils.records import CONNECTION_SUMMARY, SESSION_SUMMARY, parse_duration, project
 from ansible_collections.onec.cluster.plugins.module_utils.server_clock import parse_instant
 
 
@@ -214,13 +212,13 @@ def poll(module):
     names, wanted = resolve_names(client, params["infobase"])
     listed = sessions_of(client, names, wanted)
     session_filter.only_infobases(wanted)
-    left = session_filter.select(listed, clock, client.where())
+    left = session_filter.select(listed, clock, client.place())
     connections = []
     if params["connections"]:
-        connections = [summary(c, CONNECTION_FIELDS) for c in hanging(connections_of(client, names, wanted, listed))]
+        connections = [project(c, CONNECTION_SUMMARY) for c in hanging(connections_of(client, names, wanted, listed))]
     by_infobase = left_by_infobase(left)
     return dict(changed=False, cluster=client.cluster_uuid, left=len(left) + len(connections),
-                sessions=[summary(s) for s in left], hanging_connections=connections, by_infobase=by_infobase,
+                sessions=[project(s, SESSION_SUMMARY) for s in left], hanging_connections=connections, by_infobase=by_infobase,
                 progress=progress_line(by_infobase, len(left), len(connections)), rac_calls=client.calls)
 
 
@@ -233,7 +231,7 @@ def main():
             connections=dict(type="bool", default=False),
             fail_on_timeout=dict(type="bool", default=False),
             interrupt_hint=dict(type="str"),  # the action plugin's: printed on Ctrl-C during the wait
-            **FILTER_OPTIONS
+            **SESSION_FILTER_OPTIONS
         ),
         supports_check_mode=True,
     )

@@ -4,7 +4,7 @@
 Same port, same state and semantics as the simulated rac path (ras_sim.Simulator): every call runs the same
 command handler (authentication, Russian error texts, locks, sessions leaving, faults), only its answer is encoded
 as ras encodes it instead of printed as rac prints it. Byte layouts are the project's codec
-(plugins/module_utils/ras_codec.py, loaded by path: it needs only the standard library); the golden tests in
+(plugins/module_utils/native/codec.py and the records.py it names fields from); the golden tests in
 tests/unit/simulator/test_ras_protocol.py check this server's answers against the real captured ones, which keeps
 codec and simulator honest together.
 
@@ -12,14 +12,24 @@ What real ras does that no capture shows is marked UNVERIFIED where this server 
 unknown service version, the infobase-info answer, the infobase session list (0x43).
 """
 
-import importlib.util
 import os
+import sys
 
-_CODEC_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                           "plugins", "module_utils", "ras_codec.py")
-_spec = importlib.util.spec_from_file_location("ras_codec_for_simulator", _CODEC_PATH)
-codec = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(codec)
+# The project's codec and the records it names its fields from, imported from the collection tree (the one
+# tests/conftest.py and scripts/bootstrap.sh link; made here too, for a simulator started on its own).
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_COLLECTIONS = os.path.join(_ROOT, ".build", "collections")
+if not os.path.isdir(os.path.join(_COLLECTIONS, "ansible_collections", "onec", "cluster")):
+    os.makedirs(os.path.join(_COLLECTIONS, "ansible_collections", "onec"), exist_ok=True)
+    try:
+        os.symlink(_ROOT, os.path.join(_COLLECTIONS, "ansible_collections", "onec", "cluster"))
+    except FileExistsError:  # another process made it first
+        pass
+if _COLLECTIONS not in sys.path:
+    sys.path.insert(0, _COLLECTIONS)
+
+from ansible_collections.onec.cluster.plugins.module_utils.native import codec  # noqa: E402
+from ansible_collections.onec.cluster.plugins.module_utils.records import NULL_UUID  # noqa: E402
 
 INIT_BLOCK = codec.INIT_BLOCK
 
@@ -64,7 +74,7 @@ def _code(names, value):
 
 
 _ENCODERS = {
-    "uuid": lambda v: codec.uuid_bytes(v or codec.NULL_UUID),
+    "uuid": lambda v: codec.uuid_bytes(v or NULL_UUID),
     "string": lambda v: codec.string("" if v is None else str(v)),
     "int32": lambda v: codec.int32(int(v or 0)),
     "int64": lambda v: codec.int64(int(v or 0)),
@@ -99,7 +109,7 @@ def encode_list(records, wire):
 def encode_infobase(record, version):
     body = encode_record(record, codec.INFOBASE_WIRE)
     if version == "16.0":
-        body += encode_record(record, codec.INFOBASE_TAIL_16)  # UNVERIFIED layout, see ras_codec
+        body += encode_record(record, codec.INFOBASE_TAIL_16)  # UNVERIFIED layout, see native/codec.py
     return body
 
 

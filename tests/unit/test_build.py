@@ -38,7 +38,7 @@ def test_built_tarball_holds_only_the_collection(tmp_path):
            or m.endswith((".pyc", ".tar.gz"))]
     assert bad == []
     for expected in ("LICENSE", "README.md", "MANIFEST.json", "FILES.json", "meta/runtime.yml",
-                     "plugins/modules/session_info.py", "plugins/module_utils/rac_parser.py", "changelogs/config.yaml"):
+                     "plugins/modules/session_info.py", "plugins/module_utils/rac/parser.py", "changelogs/config.yaml"):
         assert expected in members
     with open(os.path.join(ROOT, "LICENSE")) as handle:
         assert "GNU GENERAL PUBLIC LICENSE" in handle.read(200)

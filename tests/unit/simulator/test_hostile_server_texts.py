@@ -4,9 +4,10 @@ gave (a password), names carrying control characters."""
 
 import pytest
 
-from ansible_collections.onec.cluster.plugins.module_utils.rac_client import RacBackend, RacClient
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import RacError
-from ansible_collections.onec.cluster.plugins.module_utils.ras_client import NativeBackend
+from ansible_collections.onec.cluster.plugins.module_utils.client import Client
+from ansible_collections.onec.cluster.plugins.module_utils.rac.backend import RacBackend
+from ansible_collections.onec.cluster.plugins.module_utils.errors import RacError
+from ansible_collections.onec.cluster.plugins.module_utils.native.backend import NativeBackend
 from conftest import RAC
 
 PASSWORD = "two\nlines"
@@ -19,7 +20,7 @@ def client(fleet, request):
     fleet.control(0, {"control": "set_admins", "admins": {server["cluster_user"]: PASSWORD}})
     options = dict(host=server["host"], port=server["port"], cluster_user=server["cluster_user"],
                    cluster_password=PASSWORD, retries=0)
-    client = RacClient(NativeBackend(**options) if request.param == "native" else RacBackend(RAC, **options))
+    client = Client(NativeBackend(**options) if request.param == "native" else RacBackend(RAC, **options))
     client.use_cluster()
     return client
 

@@ -10,8 +10,8 @@ import pytest
 
 import ras_captures as cap
 import ras_sim
-from ansible_collections.onec.cluster.plugins.module_utils import ras_codec as codec
-from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import parse_records
+from ansible_collections.onec.cluster.plugins.module_utils.native import codec
+from ansible_collections.onec.cluster.plugins.module_utils.rac.parser import parse_records
 
 CLUSTER = "1619820a-d36f-4d8a-a716-1516b1dea077"
 INFOBASE = "717bdda7-2f60-4577-b262-f1fc8c0e472c"

@@ -9,7 +9,7 @@ import pytest
 import rac_cli
 import rac_format
 from conftest import RAC, sample_text
-from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import parse_records
+from ansible_collections.onec.cluster.plugins.module_utils.rac.parser import parse_records
 
 
 def raw_records(text, kind):

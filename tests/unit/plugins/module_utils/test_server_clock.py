@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from conftest import sample_text
-from ansible_collections.onec.cluster.plugins.module_utils.rac_errors import ModuleInputError
-from ansible_collections.onec.cluster.plugins.module_utils.rac_parser import parse_records
+from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.rac.parser import parse_records
 from ansible_collections.onec.cluster.plugins.module_utils.server_clock import (
     ServerClock,
     ServerClockError,
@@ -47,7 +47,7 @@ def test_the_capture_passes_with_the_servers_zone():
     # real sessions of a UTC+3 server; last active at 04:12:54 server time, listed some time later
     sessions = parse_records(sample_text("session_list_8.5.1_racrust.txt"))
     clock = ServerClock("+03:00", instant=datetime.datetime(2026, 2, 26, 2, 0, 0, tzinfo=UTC))
-    assert clock.checked_now(sessions, "ras srv:1545") == datetime.datetime(2026, 2, 26, 5, 0, 0)
+    assert clock.checked_now(sessions, dict(host="srv", port=1545)) == datetime.datetime(2026, 2, 26, 5, 0, 0)
 
 
 def test_guard_names_the_evidence_when_the_server_is_ahead(monkeypatch):
@@ -56,7 +56,7 @@ def test_guard_names_the_evidence_when_the_server_is_ahead(monkeypatch):
     clock = ServerClock(None, warn=warnings.append, instant=INSTANT)
     with pytest.raises(ServerClockError) as caught:
         clock.checked_now([session("2026-02-26T02:10:00", number=3), session("2026-02-26T05:15:00")],
-                          "ras srv1c-01:1545, cluster Локальный кластер")
+                          dict(host="srv1c-01", port=1545, cluster="Локальный кластер"))
     text = caught.value.describe()
     for part in ("srv1c-01:1545", "session 7 (Иванов И.И., Бухгалтерия)", "last-active-at 2026-02-26T05:15:00",
                  "2h59m ahead of the controller's clock (2026-02-26T02:16:00, UTC+00:00)", "likely UTC+03:00",
@@ -69,8 +69,8 @@ def test_guard_tolerates_two_minutes_and_warns_once_without_a_zone(monkeypatch):
     monkeypatch.setenv("TZ", "UTC")
     warnings = []
     clock = ServerClock(None, warn=warnings.append, instant=INSTANT)
-    assert clock.checked_now([session("2026-02-26T02:17:59")], "ras srv") == datetime.datetime(2026, 2, 26, 2, 16)
-    clock.checked_now([], "ras srv")
+    assert clock.checked_now([session("2026-02-26T02:17:59")], dict(host="srv", port=1545)) == datetime.datetime(2026, 2, 26, 2, 16)
+    clock.checked_now([], dict(host="srv", port=1545))
     assert len(warnings) == 1
     assert "controller's clock (UTC+00:00)" in warnings[0] and "onec_server_timezone" in warnings[0]
 
@@ -79,7 +79,7 @@ def test_guard_catches_a_wrong_zone_too():
     # said Moscow, but the server keeps Novosibirsk time (4 hours ahead of Moscow)
     clock = ServerClock("Europe/Moscow", instant=INSTANT)
     with pytest.raises(ServerClockError, match="ahead of the server's time in server_timezone Europe/Moscow"):
-        clock.checked_now([session("2026-02-26T09:16:00")], "ras srv")
+        clock.checked_now([session("2026-02-26T09:16:00")], dict(host="srv", port=1545))
 
 
 def test_a_lock_start_in_utc_and_in_words():

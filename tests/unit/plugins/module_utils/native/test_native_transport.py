@@ -1,0 +1,311 @@
+# -*- coding: utf-8 -*-
+"""The native backend over a socket: whole captured exchanges replayed, and every fault a typed error, no hang.
+
+A replaying server answers each packet our client sends with the next packet ras sent in the capture; the test
+then checks both directions: our bytes are rac's bytes, and our records are what rac printed.
+"""
+
+import socket
+import threading
+import time
+
+import pytest
+
+import ras_captures as cap
+from ansible_collections.onec.cluster.plugins.module_utils.native import codec
+from ansible_collections.onec.cluster.plugins.module_utils import errors as E
+from ansible_collections.onec.cluster.plugins.module_utils.rac.parser import parse_records
+from ansible_collections.onec.cluster.plugins.module_utils.native.backend import NativeBackend
+from ansible_collections.onec.cluster.plugins.module_utils.native.transport import RasConnection
+
+CLUSTER = "1619820a-d36f-4d8a-a716-1516b1dea077"
+INFOBASE = "717bdda7-2f60-4577-b262-f1fc8c0e472c"
+V16 = "v16_20260226_053425_"
+
+
+def read_client_packet(conn, buffer):
+    """The next whole packet our client sent (the init block counts as one), or None at EOF."""
+    while True:
+        if buffer.startswith(codec.INIT_BLOCK):
+            del buffer[:len(codec.INIT_BLOCK)]
+            return codec.INIT_BLOCK
+        found = codec.read_packet(buffer) if buffer and buffer[0] != 0x1C else None
+        if found:
+            del buffer[:found[2]]
+            return bytes([found[0]]) + codec.varint(len(found[1])) + found[1]
+        data = conn.recv(65536)
+        if not data:
+            return None
+        buffer.extend(data)
+
+
+class FakeRas:
+    """A server on a loopback port; ``script(conn, index)`` plays one accepted connection."""
+
+    def __init__(self, script):
+        self.script = script
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.received = []  # per connection: every packet the client sent
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        index = 0
+        while True:
+            try:
+                conn = self.sock.accept()[0]
+            except OSError:
+                return
+            packets = []
+            self.received.append(packets)
+            threading.Thread(target=self._play, args=(conn, index, packets), daemon=True).start()
+            index += 1
+
+    def _play(self, conn, index, packets):
+        try:
+            self.script(conn, index, packets)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def replay(name):
+    """A script answering each client packet with the next server packet of capture ``name``."""
+    server = cap.frames(name, "server_to_client")
+
+    def script(conn, index, packets):
+        buffer = bytearray()
+        answers = list(server)
+        while True:
+            packet = read_client_packet(conn, buffer)
+            if packet is None:
+                return
+            packets.append(packet)
+            if answers and packet[0] != codec.ENDPOINT_CLOSE:
+                opcode, payload = answers.pop(0)
+                conn.sendall(codec.packet(opcode, payload))
+    return script
+
+
+@pytest.fixture
+def fake():
+    servers = []
+
+    def start(script):
+        server = FakeRas(script)
+        servers.append(server)
+        return server
+    yield start
+    for server in servers:
+        server.close()
+
+
+def backend(server, version="16.0", timeout=5, retries=0, **kwargs):
+    return NativeBackend(port=server.port, timeout=timeout, retries=retries, backoff=0.01,
+                         connection_factory=lambda: RasConnection("127.0.0.1", server.port, timeout, (version,)),
+                         **kwargs)
+
+
+def client_bytes(server):
+    return b"".join(server.received[0])
+
+
+# -- whole exchanges ----------------------------------------------------------------------------------------------
+def test_session_list_v11_whole_exchange(fake):
+    server = fake(replay("v11_session_list_ro"))
+    native = backend(server, "11.0", cluster_user="cadmin", cluster_password="cpass")
+    assert native.sessions(CLUSTER) == parse_records(cap.rac_text("v11_session_list_ro"))
+    native.close()
+    time.sleep(0.1)
+    assert client_bytes(server) == codec.INIT_BLOCK + cap.wire("v11_session_list_ro")
+
+
+@pytest.mark.parametrize("name,version", [("v11_cluster_list_ro", "11.0"), (V16 + "cluster_list_after_update", "16.0")])
+def test_cluster_list_whole_exchange(fake, name, version):
+    server = fake(replay(name))
+    native = backend(server, version)
+    assert native.clusters() == parse_records(cap.rac_text(name))
+    native.close()
+    time.sleep(0.1)
+    assert client_bytes(server) == codec.INIT_BLOCK + cap.wire(name)
+
+
+def test_infobase_summary_list_v11(fake):
+    name = "v11_infobase_summary_list_ro"
+    server = fake(replay(name))
+    native = backend(server, "11.0", cluster_user="cadmin", cluster_password="cpass")
+    assert native.infobases(CLUSTER) == parse_records(cap.rac_text(name))
+    native.close()
+    time.sleep(0.1)
+    assert client_bytes(server) == codec.INIT_BLOCK + cap.wire(name)
+
+
+# -- server exceptions: the rac backend's typed errors and messages ---------------------------------------------
+def test_bad_cluster_password_is_the_cluster_auth_error(fake):
+    server = fake(replay("v11_error_session_list_bad_auth"))
+    native = backend(server, "11.0", cluster_user="cadmin", cluster_password="badpwd")
+    with pytest.raises(E.ClusterAuthError) as info:
+        native.sessions(CLUSTER)
+    text = info.value.describe()
+    assert "Set cluster_user and cluster_password" in text
+    assert "ras said: Ошибка операции администрирования / Администратор кластера не аутентифицирован" in text
+
+
+def test_terminate_of_a_gone_session(fake):
+    server = fake(replay(V16 + "session_terminate"))
+    native = backend(server, cluster_user="cadmin", cluster_password="cpass")
+    with pytest.raises(E.SessionNotFoundError, match="Сеанс с указанным идентификатором не найден"):
+        native.terminate(CLUSTER, "00000000-0000-0000-0000-000000000000", "codex terminate test")
+    native.close()
+    time.sleep(0.1)
+    assert client_bytes(server) == codec.INIT_BLOCK + cap.wire(V16 + "session_terminate")
+
+
+def test_infobase_info_when_ras_lost_the_working_process(fake):
+    server = fake(replay(V16 + "infobase_info"))
+    native = backend(server, cluster_user="cadmin", cluster_password="cpass")
+    with pytest.raises(E.RasBackendError, match="recv returns zero"):
+        native.infobase_info(CLUSTER, INFOBASE)
+    assert b"".join(server.received[0][:5]) == codec.INIT_BLOCK + cap.wire(V16 + "infobase_info")[:-3]
+
+
+def test_disconnect_of_an_unknown_connection(fake):
+    server = fake(replay(V16 + "connection_disconnect"))
+    native = backend(server, cluster_user="cadmin", cluster_password="cpass", infobase_user="iadmin",
+                     infobase_password="opass")
+    with pytest.raises(E.ConnectionNotFoundError, match="Соединение 00000000-0000-0000-0000-000000000000 не найдено"):
+        native.disconnect(CLUSTER, "0399133a-6d5d-4fb0-9029-d240c8e07763", "00000000-0000-0000-0000-000000000000")
+    native.close()
+    time.sleep(0.1)
+    assert client_bytes(server) == codec.INIT_BLOCK + cap.wire(V16 + "connection_disconnect")
+
+
+@pytest.mark.parametrize("name,cls", [("v8.service.Admin.Cluster#Rights", E.InfobaseAuthError),
+                                      ("v8.service.Admin.Cluster#InfoBaseNotFound", E.InfobaseNotFoundError),
+                                      ("v8.service.Admin.Cluster#ClusterNotFound", E.ClusterNotFoundError),
+                                      ("v8.service.Admin.Cluster#Unheard", E.RacError)])
+def test_exception_classes(name, cls):
+    assert E.error_from_exception(name, "текст").__class__ is cls  # exactly that class, not a subclass
+
+
+# -- faults -------------------------------------------------------------------------------------------------------
+def handshake(conn, buffer, packets, version="16.0"):
+    packets.append(read_client_packet(conn, buffer))
+    conn.sendall(codec.packet(codec.CONNECT_ACK, b"\x80"))
+    packets.append(read_client_packet(conn, buffer))
+    conn.sendall(codec.packet(codec.ENDPOINT_OPEN_ACK, codec.string(codec.SERVICE) + codec.string(version) + b"\x01\x80"))
+
+
+def cluster_list_then(action):
+    def script(conn, index, packets):
+        buffer = bytearray()
+        handshake(conn, buffer, packets)
+        packets.append(read_client_packet(conn, buffer))
+        action(conn, index)
+    return script
+
+
+CLUSTERS_ANSWER = codec.packet(*cap.frames(V16 + "cluster_list_after_update", "server_to_client")[-1])
+
+
+def test_refused():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    with pytest.raises(E.RasUnreachableError, match="127.0.0.1:%d" % port):
+        NativeBackend("127.0.0.1", port, timeout=2, retries=0).clusters()
+
+
+def test_never_answering_is_a_timeout_not_a_hang(fake):
+    server = fake(cluster_list_then(lambda conn, index: time.sleep(5)))
+    started = time.monotonic()
+    with pytest.raises(E.RacTimeoutError, match="127.0.0.1:%d sent no complete answer in 0.5 s" % server.port):
+        backend(server, timeout=0.5).clusters()
+    assert time.monotonic() - started < 2
+
+
+def test_silent_at_connect_is_a_timeout(fake):
+    server = fake(lambda conn, index, packets: time.sleep(5))
+    with pytest.raises(E.RacTimeoutError):
+        backend(server, timeout=0.3).clusters()
+
+
+def test_closing_mid_answer(fake):
+    server = fake(cluster_list_then(lambda conn, index: conn.sendall(CLUSTERS_ANSWER[:40])))
+    with pytest.raises(E.RasUnreachableError, match="closed the connection in the middle of an answer") as info:
+        backend(server).clusters()
+    assert info.value.transient
+
+
+def test_cut_off_call_is_retried_on_a_fresh_connection(fake):
+    def action(conn, index):
+        conn.sendall(CLUSTERS_ANSWER[:40] if index == 0 else CLUSTERS_ANSWER)
+    server = fake(cluster_list_then(action))
+    native = backend(server, retries=2)
+    assert native.clusters()[0]["cluster"] == CLUSTER
+    assert native.connections_opened == 1 and len(server.received) == 2  # one pooled connection, reopened
+
+
+def test_unknown_packet_type(fake):
+    server = fake(cluster_list_then(lambda conn, index: conn.sendall(b"\x42\x01\x00")))
+    with pytest.raises(E.RasProtocolError, match="unknown packet type 0x42") as info:
+        backend(server).clusters()
+    assert not info.value.transient
+    assert "Check that ras_host and ras_port point at ras itself" in info.value.describe()
+
+
+def test_wrong_length(fake):
+    """A packet announcing fewer bytes than its record needs: the record is cut short."""
+    opcode, payload = cap.frames(V16 + "cluster_list_after_update", "server_to_client")[-1]
+    short = bytes([opcode]) + codec.varint(60) + payload[:60]
+    server = fake(cluster_list_then(lambda conn, index: conn.sendall(short + payload[60:])))
+    with pytest.raises(E.RasProtocolError, match="cut short"):
+        backend(server).clusters()
+
+
+def test_not_ras_at_all(fake):
+    def script(conn, index, packets):
+        conn.recv(100)
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+    server = fake(script)
+    with pytest.raises(E.RasProtocolError):
+        backend(server).clusters()
+
+
+def test_no_service_version_in_common(fake):
+    def script(conn, index, packets):
+        buffer = bytearray()
+        packets.append(read_client_packet(conn, buffer))
+        conn.sendall(codec.packet(codec.CONNECT_ACK, b"\x80"))
+        packets.append(read_client_packet(conn, buffer))
+        conn.sendall(codec.packet(codec.ENDPOINT_FAILURE, codec.string("9.0") + codec.string("10.0")))
+    server = fake(script)
+    conn = RasConnection("127.0.0.1", server.port, 2)
+    with pytest.raises(E.RasProtocolError, match="this collection speaks 16.0, 11.0; ras offers 9.0, 10.0"):
+        conn.open()
+    assert [p[2:] for p in (server.received[0][1],)] == [codec.endpoint_open("16.0")[2:]]
+
+
+def test_falls_back_to_a_version_the_server_names(fake):
+    def script(conn, index, packets):
+        buffer = bytearray()
+        packets.append(read_client_packet(conn, buffer))
+        conn.sendall(codec.packet(codec.CONNECT_ACK, b"\x80"))
+        packets.append(read_client_packet(conn, buffer))
+        if b"16.0" in packets[-1]:
+            conn.sendall(codec.packet(codec.ENDPOINT_FAILURE, codec.string("11.0")))
+            return
+        conn.sendall(codec.packet(codec.ENDPOINT_OPEN_ACK, codec.string(codec.SERVICE) + codec.string("11.0") + b"\x01\x80"))
+        conn.recv(10)
+    server = fake(script)
+    conn = RasConnection("127.0.0.1", server.port, 2).open()
+    assert conn.version == "11.0"
+    conn.close()
