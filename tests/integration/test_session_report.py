@@ -144,10 +144,10 @@ def fold(text):
 
 
 def app_labels():
-    import yaml
+    """What the page calls each client type: the modules' table (the report filter hands it to the page)."""
+    from ansible_collections.onec.cluster.plugins.filter.reports import app_types
 
-    with open(os.path.join(ROOT, "roles", "session_report", "vars", "main.yml"), encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["session_report_app_types"]
+    return app_types()
 
 
 def expected_rows(sessions, query="", server="", infobase="", app=""):

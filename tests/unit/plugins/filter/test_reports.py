@@ -1,0 +1,162 @@
+# -*- coding: utf-8 -*-
+"""The roles' report filters: the fleet summary, the window's report and failure message, the session report."""
+
+from ansible_collections.onec.cluster.plugins.filter.reports import (
+    FilterModule,
+    fleet_failures,
+    fleet_summary,
+    session_csv,
+    session_report,
+    window_failure,
+    window_report,
+)
+from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import KNOWN_APP_IDS
+
+DONE = {"ended": 3, "already_gone": 1, "failed": 0, "disconnected": 2, "error": ""}
+BROKEN = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0,
+          "error": "List the infobases to lock: cannot connect"}
+
+
+def test_every_filter_is_registered():
+    assert sorted(FilterModule().filters()) == [
+        "fleet_failures", "fleet_summary", "session_csv", "session_report", "window_failure", "window_report"]
+
+
+def test_fleet_summary_has_a_line_per_server_and_the_total():
+    lines = fleet_summary(["srv1c-01", "srv1c-02", "srv1c-03"], [DONE, BROKEN, None])
+    assert lines == [
+        "srv1c-01: 3 session(s) ended, 1 already gone, 0 could not be ended, "
+        "2 connection(s) without a session dropped.",
+        "srv1c-02: 0 session(s) ended, 0 already gone, 0 could not be ended, 0 connection(s) without a session "
+        "dropped. FAILED - List the infobases to lock: cannot connect",
+        "srv1c-03: 0 session(s) ended, 0 already gone, 0 could not be ended, 0 connection(s) without a session "
+        "dropped. FAILED - did not run",
+        "Fleet: 3 server(s), 3 session(s) ended, 1 already gone, 0 could not be ended; 2 server(s) failed.",
+    ]
+
+
+def test_fleet_summary_in_check_mode_says_would_and_counts_text_numbers():
+    lines = fleet_summary(["srv1c-01"], [dict(DONE, ended="7")], check_mode=True)
+    assert lines[0].startswith("srv1c-01: 7 session(s) would be ended, ")
+    assert lines[-1] == ("Fleet: 1 server(s), 7 session(s) would be ended, 1 already gone, 0 could not be ended; "
+                         "every server done. Check mode: nothing was changed.")
+
+
+def test_fleet_failures_names_failed_and_missing_servers_only():
+    assert fleet_failures(["a", "b", "c"], [DONE, BROKEN, None]) == [
+        "b (List the infobases to lock: cannot connect)", "c (did not run)"]
+    assert fleet_failures(["a"], [DONE]) == []
+
+
+def test_window_report_counts_who_left_and_who_was_ended():
+    text = window_report(["accounting", "hr"], at_start=5, ended=2, start_text="locked from 10:05",
+                         disconnected={"matched": 1, "disconnected_count": 1}, waited=62)
+    assert text == ("5 session(s) in accounting, hr when the window opened (locked from 10:05); waited 62s for users "
+                    "to leave: 3 left by themselves and 2 were ended; 1 connection(s) without a session were "
+                    "disconnected. Every lock is back as it was.")
+
+
+def test_window_report_without_a_wait_and_more_ended_than_counted():
+    text = window_report(["accounting"], at_start=1, ended=2, start_text="now", disconnected={"disconnected_count": 0})
+    assert "(now): 0 left by themselves and 2 were ended;" in text and "waited" not in text
+
+
+def test_window_report_in_check_mode_says_what_it_would_do():
+    text = window_report(["accounting"], at_start=4, ended=4, start_text="from 10:05", check_mode=True,
+                         disconnected={"matched": 2, "changed": False})
+    assert text.startswith("Check mode, nothing was changed: 4 session(s) in accounting now. The window would "
+                           "lock them (from 10:05)")
+    assert "end those still there (4 if nobody left by then), disconnect 2 connection(s)" in text
+
+
+SKIPPED = {"skipped": True, "changed": False}
+FINAL = {"changed": False, "infobases": [
+    {"name": "accounting", "sessions_deny": True, "scheduled_jobs_deny": True},
+    {"name": "hr", "sessions_deny": False, "scheduled_jobs_deny": False}]}
+
+
+def test_window_failure_kept_locked_names_the_states_and_the_state_file():
+    text = window_failure({"failed": True, "msg": "boom"}, task="Run the maintenance tasks", keep_locked=True,
+                          rescue_lock={"changed": True}, rescue_restore=SKIPPED, final=FINAL,
+                          state_path="/tmp/state.json")
+    assert text == (
+        "Maintenance window failed at 'Run the maintenance tasks': boom. Infobases left locked "
+        "(maintenance_window_keep_locked_on_failure): accounting (sessions locked, scheduled jobs locked); hr (open). "
+        "The earlier locks are kept in /tmp/state.json: once the infobases are safe, put them back with "
+        "playbooks/unlock.yml -e unlock_from_state_file=true.")
+
+
+def test_window_failure_says_when_putting_the_locks_back_failed_too():
+    text = window_failure({"failed": True}, task="?", keep_locked=False, rescue_lock=SKIPPED,
+                          rescue_restore={"failed": True, "msg": "ras is gone"},
+                          final={"failed": True, "msg": "cannot connect"}, state_path="/tmp/state.json")
+    assert text == ("Maintenance window failed at '?': see above. Infobases left with their earlier locks - but that "
+                    "change failed too: ras is gone: could not be read (cannot connect).")
+
+
+COLUMNS = [
+    {"field": "server", "title": "Server"},
+    {"field": "user_name", "title": "User"},
+    {"field": "started_at", "title": "Started"},
+    {"field": "hibernate", "title": "Sleeping"},
+    {"field": "client_ip", "title": "Client IP"},
+    {"field": "cpu_time_total", "title": "CPU time", "unit": "ms"},
+    {"field": "memory_total", "title": "Memory", "unit": "bytes"},
+]
+
+
+def session(number, infobase, user, app="1CV8C", cpu=0, memory=0, hibernate=False):
+    return {"session": "s%d" % number, "session_id": number, "infobase_name": infobase, "user_name": user,
+            "app_id": app, "cpu_time_total": cpu, "memory_total": memory, "hibernate": hibernate}
+
+
+def test_session_report_groups_rows_per_server_and_infobase():
+    reads = [
+        {"changed": False, "sessions": [session(1, "zup", "Иванов", cpu=1000, memory=10),
+                                        session(2, "Accounting", "Петров", app="BackgroundJob", hibernate=True),
+                                        session(3, "zup", "Иванов", cpu=500, memory=5),
+                                        session(4, "accounting", "", app="Designer")]},
+        {"failed": True, "msg": "cannot connect to ras"},
+        None,
+        {"changed": False, "sessions": []},
+    ]
+    report = session_report(["srv1", "srv2", "srv3", "srv4"], reads, COLUMNS)
+    assert [row["session"] for row in report["rows"]] == ["s1", "s2", "s3", "s4"]
+    assert all(row["server"] == "srv1" for row in report["rows"])
+    assert report["errors"] == {"srv2": "cannot connect to ras",
+                                "srv3": "the server was not read (the play did not reach it)"}
+    assert report["read_hosts"] == ["srv1", "srv4"]
+    assert report["per_server"] == [
+        {"server": "srv1", "sessions": 4, "users": 2, "sleeping": 1, "cpu_time": 1500, "memory": 15},
+        {"server": "srv4", "sessions": 0, "users": 0, "sleeping": 0, "cpu_time": 0, "memory": 0}]
+    # sorted without case, as Jinja's groupby sorted them; names that differ in case stay apart
+    assert [(group["infobase"], group["sessions"], group["users"]) for group in report["per_infobase"]] == [
+        ("Accounting", 1, 1), ("accounting", 1, 0), ("zup", 2, 1)]
+    assert report["infobases"] in (["Accounting", "accounting", "zup"], ["accounting", "Accounting", "zup"])
+    assert report["app_ids"] == ["1CV8C", "BackgroundJob", "Designer"]
+    assert report["columns"][0] == ["server", ""] and report["columns"][-1] == ["memory_total", "bytes"]
+
+
+def test_session_report_names_client_types_from_the_modules_table():
+    types = session_report([], [], [])["app_types"]
+    assert types["1CV8C"] == KNOWN_APP_IDS["1CV8C"] == "thin client"
+    # every client type the modules know is in the report; one that is its own name (Designer) gets no label
+    assert set(types) | set(app for app, label in KNOWN_APP_IDS.items() if label == app) == set(KNOWN_APP_IDS)
+    assert "Designer" in KNOWN_APP_IDS and "Designer" not in types
+
+
+def test_session_csv_quotes_dates_units_lists_and_formulas():
+    rows = [dict(server="srv1", user_name='=HYPERLINK("x")', started_at="2026-11-29T10:05:00", hibernate=True,
+                 client_ip=["10.0.0.1", "10.0.0.2"], cpu_time_total=1500, memory_total=None),
+            dict(server="srv1", user_name="-Петров", hibernate=False, client_ip=[], cpu_time_total=0)]
+    lines = session_csv(rows, COLUMNS)
+    assert lines == [
+        '"Server";"User";"Started";"Sleeping";"Client IP";"CPU time, ms";"Memory, bytes"',
+        '"srv1";"\'=HYPERLINK(""x"")";"2026-11-29 10:05:00";"yes";"10.0.0.1, 10.0.0.2";"1500";""',
+        '"srv1";"\'-Петров";"";"no";"";"0";""',
+    ]
+
+
+def test_session_csv_leaves_numbers_alone_even_when_they_look_like_formulas():
+    rows = [{"server": "srv1", "user_name": "", "cpu_time_total": -5, "memory_total": "-1"}]
+    assert session_csv(rows, COLUMNS)[1] == '"srv1";"";"";"";"";"-5";"-1"'
