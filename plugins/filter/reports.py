@@ -11,7 +11,7 @@ __metaclass__ = type
 
 # The modules' own table of client types (session filters, did-you-mean): the report names them the same way.
 # The path moves with the module_utils reorganisation (issue 17); only the import below names it.
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import KNOWN_APP_IDS
+from ansible_collections.onec.cluster.plugins.module_utils.sessions import KNOWN_APP_IDS
 
 # A server whose play never reached the summary (or the read) counts as failed, with this reason.
 NOT_RUN_SUMMARY = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0, "error": "did not run"}

@@ -10,7 +10,7 @@ from ansible_collections.onec.cluster.plugins.filter.reports import (
     window_failure,
     window_report,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.rac_sessions import KNOWN_APP_IDS
+from ansible_collections.onec.cluster.plugins.module_utils.sessions import KNOWN_APP_IDS
 
 DONE = {"ended": 3, "already_gone": 1, "failed": 0, "disconnected": 2, "error": ""}
 BROKEN = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0,

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Filters that match nothing warn, naming the value and the closest values that exist (rac_sessions)."""
+"""Filters that match nothing warn, naming the value and the closest values that exist (sessions.py)."""
 
 import pytest
 
