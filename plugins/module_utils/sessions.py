@@ -237,21 +237,22 @@ def resolve_names(client, infobase_refs=None):
     return names, wanted
 
 
-def sessions_of(client, names, wanted=None):
-    """One ``session list`` (narrowed by ``--infobase`` when exactly one is wanted), with ``infobase_name`` added."""
-    sessions = client.sessions(wanted[0] if wanted and len(wanted) == 1 else None)
+def sessions_of(client, names, wanted=None, licenses=False):
+    """One ``session list`` (narrowed by ``--infobase`` when exactly one is wanted), with ``infobase_name`` added;
+    with ``licenses`` each session has its ``licenses`` too (one more rac run, no more native calls)."""
+    sessions = client.sessions(wanted[0] if wanted and len(wanted) == 1 else None, licenses)
     for session in sessions:
         session["infobase_name"] = names.get(session.get("infobase"), "")
     return sessions
 
 
-def list_sessions(client, infobase_refs=None):
-    """Sessions of the client's cluster with ``infobase_name`` added: two rac calls.
+def list_sessions(client, infobase_refs=None, licenses=False):
+    """Sessions of the client's cluster with ``infobase_name`` added: two rac calls (three with ``licenses``).
 
     Returns (sessions, uuids of the infobases asked for or None).
     """
     names, wanted = resolve_names(client, infobase_refs)
-    return sessions_of(client, names, wanted), wanted
+    return sessions_of(client, names, wanted, licenses), wanted
 
 
 def session_counts(sessions):
