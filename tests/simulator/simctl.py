@@ -135,7 +135,10 @@ def stage_incident(sessions, moment):
     by_infobase = {}
     for session in users:
         by_infobase.setdefault(session["infobase"], []).append(session)
-    holder, waiting, last = [dict(s) for s in max(by_infobase.values(), key=len)[:3]]
+    chosen = max(by_infobase.values(), key=len) if by_infobase else []
+    if len(chosen) < 3:
+        raise ValueError("stage_incident needs three user sessions in one infobase; start the fleet with more")
+    holder, waiting, last = [dict(s) for s in chosen[:3]]
     holder.update({"duration-current": 720000, "duration-current-dbms": 718000, "db-proc-took": 718000,
                    "db-proc-took-at": fmt(moment - timedelta(seconds=718)),
                    "db-proc-info": "Выполнение запроса", "licenses": [HASP_LICENSE, SOFT_LICENSE]})
