@@ -29,7 +29,8 @@ def test_licences_marks_and_interrupt(make_fleet, playbook):
     holder, waiting, last = staged(fleet)
     idle = [s for s in fleet.state()["sessions"].values()
             if s["duration-current"] == 0 and s["app-id"] not in ("RAS", "BackgroundJob")][0]
-    run = playbook(fleet, "incident", holder=holder["session"], idle=idle["session"], interrupt_message=MESSAGE)
+    run = playbook(fleet, "incident", holder=holder["session"], holder_user=holder["user-name"], idle=idle["session"],
+                   interrupt_message=MESSAGE)
     assert run.rc == 0, run.output
     result = run.result("srv1c-01")
 
@@ -46,6 +47,10 @@ def test_licences_marks_and_interrupt(make_fleet, playbook):
     counts = result["licensed"]["counts"]
     assert counts["by_license_type"] == {"soft": len(held) - 1, "HASP": 1}
     assert counts["by_license_series"]["ORGL8"] == 1 and sum(counts["by_license_series"].values()) == len(held)
+
+    # the drain's progress names the holder: it cannot leave before its call ends
+    assert ("; inside a call: %s #%s %s (server call 12m 0s, DBMS 11m 58s)" % (
+        holder["user-name"], holder["session-id"], holder["app-id"])) in result["drain"]["progress"]
 
     # marks: the holder in a server and a DBMS call since db-proc-took-at, the chain resolved both ways
     marks = dict((s["session"], s["call"]) for s in result["marks"]["sessions"])
