@@ -24,7 +24,7 @@ description:
   - With O(state=interrupted), interrupts the current server call of every matching session that is inside one
     (C(rac session interrupt-current-server-call)), showing O(error_message) to its user; the sessions stay. A
     matching session that is not in a server call (its C(duration_current) is 0) is left alone and listed in
-    RV(not_in_call): what rac does with such a session is not documented. The same guards apply as for ending
+    RV(not_in_call), because what rac does with such a session is not documented. The same guards apply as for ending
     (a selector or O(all), O(max_sessions), the exclusions), and each interrupted call is written to the audit log
     (action C(interrupt_calls)).
   - Forced termination loses the user's unsaved work. To let users leave by themselves first, lock the infobase

@@ -158,7 +158,8 @@ by_infobase:
 progress:
   description:
     - The line printed for the last poll. The sessions left that are inside a server or DBMS call, or wait for a
-      lock, are named after it (the longest call first, five at most): they cannot leave before their call ends.
+      lock, are named after it (the longest call first, five at most), because they cannot leave before their
+      call ends.
   returned: success
   type: str
   sample: "2 sessions left: Бухгалтерия 2 (1CV8C 1, COMConnection 1); inside a call: Иванов И.И. #12 1CV8C
