@@ -219,6 +219,7 @@ SESSIONS = BulkKind(
                                already_gone_count=len(outcome.already_gone), failed_count=len(outcome.failed)),
 )
 
+
 def _describe_calls(sessions):
     return ["%s %s #%s %s (%s): in a server call for %s ms" % (
         s["infobase_name"], s["user_name"] or "-", s["session_id"], s["app_id"], s["session"],

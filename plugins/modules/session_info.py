@@ -48,7 +48,8 @@ options:
         C(write_current), C(write_last_5min), C(write_total), C(duration_current_service),
         C(duration_last_5min_service), C(duration_all_service), C(current_service_name), C(cpu_time_current),
         C(cpu_time_last_5min), C(cpu_time_total), C(data_separation), C(client_ip)), C(call) (the module's
-        marks) and C(licenses) (with O(licenses=true) only); another name fails before any rac call. A known field this platform version does not print is left out, with a warning.
+        marks) and C(licenses) (with O(licenses=true) only); another name fails before any rac call. A known field
+        this platform version does not print is left out, with a warning.
       - Filters work on every field whatever this option says.
       - Default is every field.
     type: list
