@@ -208,6 +208,10 @@ INFO_MODES = [
     ("every field", {}),
     ("fields: 5 columns", {"fields": ["user_name", "app_id", "host", "last_active_at", "infobase_name"]}),
     ("count_only", {"count_only": True}),
+    # issue 21: the licences of every session (rac: one more run, `session list --licenses`; native: the same call)
+    ("licenses: true", {"licenses": True}),
+    ("licenses: true, count_only", {"licenses": True, "count_only": True}),
+    ("native, licenses: true", {"licenses": True, "backend": "native"}),
 ]
 
 

@@ -58,12 +58,20 @@ class Backend(metaclass=abc.ABCMeta):
         stay as they are."""
 
     @abc.abstractmethod
-    def sessions(self, cluster, infobase=None):
-        """The cluster's sessions, or one infobase's -> [session record]."""
+    def sessions(self, cluster, infobase=None, licenses=False):
+        """The cluster's sessions, or one infobase's -> [session record].
+
+        With ``licenses`` each record also has ``licenses``: the licences granted to the session, [licence record]
+        (records.LICENSE_FIELDS), [] for none."""
 
     @abc.abstractmethod
     def terminate(self, cluster, session, message=None):
         """End one session (by uuid), showing message to its user -> None (SessionNotFoundError if gone)."""
+
+    @abc.abstractmethod
+    def interrupt(self, cluster, session, message=None):
+        """Interrupt the current server call of one session (by uuid), showing message to its user; the session
+        stays -> None (SessionNotFoundError if gone)."""
 
     @abc.abstractmethod
     def connections(self, cluster, infobase=None):

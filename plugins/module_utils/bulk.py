@@ -219,6 +219,22 @@ SESSIONS = BulkKind(
                                already_gone_count=len(outcome.already_gone), failed_count=len(outcome.failed)),
 )
 
+
+def _describe_calls(sessions):
+    return ["%s %s #%s %s (%s): in a server call for %s ms" % (
+        s["infobase_name"], s["user_name"] or "-", s["session_id"], s["app_id"], s["session"],
+        s.get("duration_current", 0)) for s in sessions]
+
+
+# Interrupting the current server call of sessions: the sessions stay, only their calls end (session module,
+# state=interrupted). A session gone meanwhile is already_gone, as when ending one.
+INTERRUPTS = BulkKind(
+    noun="server calls", verb="interrupted", action="interrupt_calls", audit_key="interrupted", key="session",
+    gone_error=SessionNotFoundError, fields=SESSION_SUMMARY, describe=_describe_calls, counts_gone=True,
+    shape=lambda outcome: dict(interrupted=outcome.ended, interrupted_count=len(outcome.ended),
+                               already_gone_count=len(outcome.already_gone), failed_count=len(outcome.failed)),
+)
+
 CONNECTIONS = BulkKind(
     noun="connections", verb="disconnected", action="disconnect", audit_key="disconnected", key="connection",
     gone_error=ConnectionNotFoundError, fields=CONNECTION_SUMMARY, describe=_describe_connections,

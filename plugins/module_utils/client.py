@@ -127,13 +127,19 @@ class Client:
             self.backend.infobase_update(self.cluster_uuid, infobase, **fields)
 
     # -- sessions -----------------------------------------------------------
-    def sessions(self, infobase=None):
+    def sessions(self, infobase=None, licenses=False):
+        """Sessions (of one infobase uuid, or all); with ``licenses`` each has its ``licenses`` list."""
         with self._located():
-            return self.backend.sessions(self.cluster_uuid, infobase)
+            return self.backend.sessions(self.cluster_uuid, infobase, licenses)
 
     def terminate(self, session, message=None):
         with self._located():
             self.backend.terminate(self.cluster_uuid, session, message)
+
+    def interrupt(self, session, message=None):
+        """Interrupt the current server call of a session; the session stays."""
+        with self._located():
+            self.backend.interrupt(self.cluster_uuid, session, message)
 
     # -- connections --------------------------------------------------------
     def connections(self):

@@ -120,6 +120,16 @@ SESSION_FIELDS = (
     "cpu_time_current", "cpu_time_last_5min", "cpu_time_total", "data_separation", "client_ip",
 )
 
+# A licence record of `session list --licenses` / `session info --licenses` (contract 3.3; tests/samples
+# session_list_licenses_8.5.1_racrust.txt): rac prints only these, one record per licence, each starting with
+# the session it is granted to (LICENSE_OWNER_FIELDS) and then the licence itself (LICENSE_FIELDS). Full, series,
+# rmngr-address and the presentations are quoted (QUOTED_FIELDS), license-type is HASP or soft (TEXT_FIELDS),
+# issued-by-server and net are yes/no (BOOL_FIELDS), the rest are numbers.
+LICENSE_OWNER_FIELDS = ("session", "user_name", "host", "app_id")
+LICENSE_FIELDS = ("full_name", "series", "issued_by_server", "license_type", "net", "max_users_all",
+                  "max_users_cur", "rmngr_address", "rmngr_port", "rmngr_pid", "short_presentation",
+                  "full_presentation")
+
 CONNECTION_FIELDS = ("connection", "conn_id", "host", "process", "infobase", "application", "connected_at",
                      "session_number", "blocked_by_ls")
 

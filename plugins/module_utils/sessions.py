@@ -237,21 +237,22 @@ def resolve_names(client, infobase_refs=None):
     return names, wanted
 
 
-def sessions_of(client, names, wanted=None):
-    """One ``session list`` (narrowed by ``--infobase`` when exactly one is wanted), with ``infobase_name`` added."""
-    sessions = client.sessions(wanted[0] if wanted and len(wanted) == 1 else None)
+def sessions_of(client, names, wanted=None, licenses=False):
+    """One ``session list`` (narrowed by ``--infobase`` when exactly one is wanted), with ``infobase_name`` added;
+    with ``licenses`` each session has its ``licenses`` too (one more rac run, no more native calls)."""
+    sessions = client.sessions(wanted[0] if wanted and len(wanted) == 1 else None, licenses)
     for session in sessions:
         session["infobase_name"] = names.get(session.get("infobase"), "")
     return sessions
 
 
-def list_sessions(client, infobase_refs=None):
-    """Sessions of the client's cluster with ``infobase_name`` added: two rac calls.
+def list_sessions(client, infobase_refs=None, licenses=False):
+    """Sessions of the client's cluster with ``infobase_name`` added: two rac calls (three with ``licenses``).
 
     Returns (sessions, uuids of the infobases asked for or None).
     """
     names, wanted = resolve_names(client, infobase_refs)
-    return sessions_of(client, names, wanted), wanted
+    return sessions_of(client, names, wanted, licenses), wanted
 
 
 def session_counts(sessions):
@@ -292,3 +293,133 @@ def progress_line(by_infobase, sessions, connections=0):
     if connections:
         line += " and %s without a session" % _plural(connections, "connection")
     return line + (": " + "; ".join(parts) if parts else "")
+
+
+# -- server calls, DBMS calls and blocking: what an incident needs to see ----------------------------------------
+# From the fields rac already prints for a session (contract 3.3):
+#   duration-current / duration-current-dbms: how long the current server call / its current DBMS call has run,
+#   db-proc-took-at: when the session's DBMS connection was taken (server local time), db-proc-info: what it does,
+#   current-service-name: the service the call is in, blocked-by-dbms / blocked-by-ls: who holds the lock the
+#   session waits for (in the DBMS / in 1C's lock manager), 0 for nobody.
+# UNVERIFIED: the contract does not give the units of the durations (no sample has a call running long enough to
+# tell); they are read as milliseconds, as 1C's own documentation of the console gives them, and returned as
+# ``*_ms`` so that a reader sees the assumption.
+# UNVERIFIED: the contract does not say what number blocked-by-* holds; it is taken as the blocking session's
+# session-id in the same infobase (session numbers are per infobase). A number no listed session has is kept
+# as it is, with ``session: None``: the blocker is named as far as it is known, never guessed.
+BLOCKED_BY_FIELDS = (("dbms", "blocked_by_dbms"), ("ls", "blocked_by_ls"))
+
+
+def _number(session, field):
+    value = session.get(field)
+    return value if isinstance(value, int) else 0
+
+
+def call_state(session):
+    """The call marks of one session (a new dict; ``blocking`` is filled by call_states, which sees them all).
+
+    in_server_call / server_call_ms: a server call is running and for how long; in_dbms_call / dbms_call_ms /
+    dbms_since: the same for its DBMS call (dbms_since: db_proc_took_at, the server's clock, None if not printed);
+    service: the service the call is in ('' if none); blocked_by: [{"by": "dbms"|"ls", "session_id": n,
+    "session": uuid or None}]; blocking: [{"session_id": n, "session": uuid}] of the sessions waiting for this one.
+    """
+    server_ms = _number(session, "duration_current")
+    dbms_ms = _number(session, "duration_current_dbms")
+    blocked_by = [{"by": kind, "session_id": _number(session, field), "session": None}
+                  for kind, field in BLOCKED_BY_FIELDS if _number(session, field)]
+    return {
+        "in_server_call": server_ms > 0, "server_call_ms": server_ms,
+        "in_dbms_call": dbms_ms > 0, "dbms_call_ms": dbms_ms,
+        "dbms_since": (session.get("db_proc_took_at") or None) if dbms_ms > 0 else None,
+        "service": session.get("current_service_name") or "",
+        "blocked_by": blocked_by, "blocking": [],
+    }
+
+
+def call_states(sessions):
+    """{session uuid: call_state} of every listed session, the blockers resolved among them.
+
+    Give it the whole list, not a filtered one: the session that blocks may be outside the filter.
+    """
+    states = dict((s.get("session"), call_state(s)) for s in sessions)
+    by_number = dict(((s.get("infobase"), s.get("session_id")), s.get("session")) for s in sessions)
+    for session in sessions:
+        for block in states[session.get("session")]["blocked_by"]:
+            blocker = by_number.get((session.get("infobase"), block["session_id"]))
+            block["session"] = blocker
+            if blocker in states and blocker != session.get("session"):
+                states[blocker]["blocking"].append({"session_id": session.get("session_id"),
+                                                    "session": session.get("session")})
+    return states
+
+
+def in_a_call(state):
+    """Whether a session is inside a call (server or DBMS) or waits for a lock: what keeps it from leaving."""
+    return state["in_server_call"] or state["in_dbms_call"] or bool(state["blocked_by"])
+
+
+def calls_summary(sessions, states):
+    """What session_info returns as ``calls``: how many of ``sessions`` are in a server call, in a DBMS call,
+    blocked, blocking others, and the longest server call (None if none)."""
+    marks = [states[s.get("session")] for s in sessions]
+    longest = None
+    for session, state in zip(sessions, marks):
+        if state["in_server_call"] and (longest is None or state["server_call_ms"] > longest["server_call_ms"]):
+            longest = dict(session=session.get("session"), session_id=session.get("session_id"),
+                           user_name=session.get("user_name"), infobase_name=session.get("infobase_name"),
+                           server_call_ms=state["server_call_ms"])
+    return dict(in_server_call=sum(1 for m in marks if m["in_server_call"]),
+                in_dbms_call=sum(1 for m in marks if m["in_dbms_call"]),
+                blocked=sum(1 for m in marks if m["blocked_by"]),
+                blocking=sum(1 for m in marks if m["blocking"]),
+                longest_server_call=longest)
+
+
+def license_counts(sessions):
+    """{'by_type': {license_type: count}, 'by_series': {series: count}} of the licences the sessions hold (sessions
+    listed with licences; a session holding two licences counts twice)."""
+    by_type, by_series = {}, {}
+    for session in sessions:
+        for licence in session.get("licenses") or []:
+            kind = licence.get("license_type") or ""
+            by_type[kind] = by_type.get(kind, 0) + 1
+            series = licence.get("series") or ""
+            by_series[series] = by_series.get(series, 0) + 1
+    return dict(by_type=by_type, by_series=by_series)
+
+
+def _call_words(session, state):
+    """'Иванов И.И. #12 1CV8C (server call 5m 3s, DBMS 40s, blocked by #7)': one session inside a call."""
+    parts = []
+    if state["in_server_call"]:
+        parts.append("server call %s" % _ms_words(state["server_call_ms"]))
+    if state["in_dbms_call"]:
+        parts.append("DBMS %s" % _ms_words(state["dbms_call_ms"]))
+    for block in state["blocked_by"]:
+        parts.append("blocked by #%s" % block["session_id"])
+    return "%s #%s %s (%s)" % (session.get("user_name") or "-", session.get("session_id"), session.get("app_id"),
+                               ", ".join(parts))
+
+
+def _ms_words(ms):
+    seconds = ms // 1000
+    if seconds < 60:
+        return "%ds" % seconds if seconds else "%dms" % ms
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return "%dm %ds" % (minutes, seconds)
+    hours, minutes = divmod(minutes, 60)
+    return "%dh %dm" % (hours, minutes)
+
+
+def inside_calls_line(sessions, states, limit=5):
+    """'; inside a call: Иванов И.И. #12 1CV8C (server call 5m 3s), ...' for the sessions left that are in a call
+    (the longest first), '' if none: why a drain is not done yet."""
+    busy = [s for s in sessions if in_a_call(states[s.get("session")])]
+    if not busy:
+        return ""
+    busy.sort(key=lambda s: -states[s.get("session")]["server_call_ms"])
+    shown = [_call_words(s, states[s.get("session")]) for s in busy[:limit]]
+    if len(busy) > limit:
+        shown.append("... %d more" % (len(busy) - limit))
+    return "; inside a call: " + ", ".join(shown)

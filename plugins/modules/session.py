@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: session
-short_description: End 1C:Enterprise user sessions, one, some or all, with a message to the user
+short_description: End 1C:Enterprise user sessions, or interrupt their current server call, with a message
 version_added: 0.1.0
 description:
   - With O(state=absent), ends every session of the cluster that matches the selection (C(rac session terminate)),
@@ -21,6 +21,12 @@ description:
     failure on one session does not stop the others; the task fails at the end, listing every failure in
     RV(failures).
   - The administration server's own session (app-id C(RAS)) is never ended.
+  - With O(state=interrupted), interrupts the current server call of every matching session that is inside one
+    (C(rac session interrupt-current-server-call)), showing O(error_message) to its user; the sessions stay. A
+    matching session that is not in a server call (its C(duration_current) is 0) is left alone and listed in
+    RV(not_in_call), because what rac does with such a session is not documented. The same guards apply as for ending
+    (a selector or O(all), O(max_sessions), the exclusions), and each interrupted call is written to the audit log
+    (action C(interrupt_calls)).
   - Forced termination loses the user's unsaved work. To let users leave by themselves first, lock the infobase
     with a start time a few minutes ahead (M(onec.cluster.infobase_lock)), wait, then end what is left.
   - A selector value that no listed session has (a user name missing its dot, O(app_id=ThinClient), a mistyped
@@ -38,8 +44,10 @@ options:
   state:
     description:
       - V(absent) ends the matching sessions.
+      - V(interrupted) interrupts the current server call of the matching sessions that are in one; the sessions
+        stay connected.
     type: str
-    choices: [absent]
+    choices: [absent, interrupted]
     default: absent
   session:
     description:
@@ -61,7 +69,8 @@ options:
     default: false
   error_message:
     description:
-      - Text shown to each user whose session is ended (rac's C(--error-message)). Passed to rac literally.
+      - Text shown to each user whose session is ended, or whose call is interrupted (rac's C(--error-message)).
+        Passed to rac literally.
       - "(Ansible reserves the option name C(message).)"
     type: str
   max_sessions:
@@ -77,10 +86,11 @@ options:
 attributes:
   check_mode:
     details:
-      - Ends nothing and returns exactly the sessions that would be ended.
+      - Ends (or interrupts) nothing and returns exactly the sessions that would be ended (or interrupted).
   diff_mode:
     details:
-      - Shows the matching sessions before and the ones left after, as text (Cyrillic readable, not escaped).
+      - Shows the matching sessions before and the ones left after, as text (Cyrillic readable, not escaped); with
+        O(state=interrupted), the sessions in a server call before and the ones still in it after.
 seealso:
   - module: onec.cluster.session_info
   - module: onec.cluster.infobase_lock
@@ -105,6 +115,15 @@ EXAMPLES = r"""
     max_sessions: 300
   delegate_to: localhost
 
+- name: Interrupt the long server calls of one user, who stays connected
+  onec.cluster.session:
+    ras_host: 1c-app-01.example.com
+    infobase: accounting
+    user: [Иванов И.И.]
+    state: interrupted
+    error_message: "Вызов прерван администратором: он блокировал других пользователей"
+  delegate_to: localhost
+
 - name: Empty the whole cluster except background jobs and the admin's designer
   onec.cluster.session:
     ras_host: 1c-app-01.example.com
@@ -123,7 +142,7 @@ cluster:
   sample: 1619820a-d36f-4d8a-a716-1516b1dea077
 terminated:
   description: Sessions ended by this task (in check mode, the ones that would be).
-  returned: always
+  returned: with O(state=absent)
   type: list
   elements: dict
   sample:
@@ -135,7 +154,7 @@ terminated:
       app_id: 1CV8C
       host: alko-home
 already_gone:
-  description: Matching sessions that had ended by themselves when their turn came.
+  description: Matching sessions that had ended by themselves when their turn came (to be ended or interrupted).
   returned: always
   type: list
   elements: dict
@@ -153,9 +172,25 @@ matched:
   sample: 3
 terminated_count:
   description: Number of sessions ended.
-  returned: always
+  returned: with O(state=absent)
   type: int
   sample: 3
+interrupted:
+  description: Sessions whose current server call this task interrupted (in check mode, the ones it would); they
+    are still there.
+  returned: with O(state=interrupted)
+  type: list
+  elements: dict
+interrupted_count:
+  description: Number of server calls interrupted.
+  returned: with O(state=interrupted)
+  type: int
+  sample: 1
+not_in_call:
+  description: Matching sessions left alone because they were not in a server call when listed.
+  returned: with O(state=interrupted)
+  type: list
+  elements: dict
 already_gone_count:
   description: Number of sessions already gone.
   returned: always
@@ -191,12 +226,18 @@ from ansible_collections.onec.cluster.plugins.module_utils.glue import (
     run_module,
     server_clock,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.records import require_uuid
-from ansible_collections.onec.cluster.plugins.module_utils.sessions import filter_from_params, list_sessions, unmatched_selectors
-from ansible_collections.onec.cluster.plugins.module_utils.bulk import SESSIONS, end_selected
+from ansible_collections.onec.cluster.plugins.module_utils.records import SESSION_SUMMARY, project, require_uuid
+from ansible_collections.onec.cluster.plugins.module_utils.sessions import (
+    call_state,
+    filter_from_params,
+    list_sessions,
+    unmatched_selectors,
+)
+from ansible_collections.onec.cluster.plugins.module_utils.bulk import INTERRUPTS, SESSIONS, end_selected
 
-EMPTY_RESULT = dict(terminated=[], already_gone=[], failures=[], matched=0, terminated_count=0, already_gone_count=0,
-                    failed_count=0)
+EMPTY_RESULT = dict(already_gone=[], failures=[], matched=0, already_gone_count=0, failed_count=0)
+EMPTY_BY_STATE = {"absent": dict(terminated=[], terminated_count=0),
+                  "interrupted": dict(interrupted=[], interrupted_count=0, not_in_call=[])}
 
 
 def build_filter(params):
@@ -204,8 +245,9 @@ def build_filter(params):
     session_filter = filter_from_params(params, sessions=sessions, session_ids=params["session_id"], protect=True)
     if session_filter.is_empty() and not params["infobase"] and not params["all"]:
         raise ModuleInputError("no session selected: give session, session_id or a filter (infobase, user, app_id, "
-                               "host, client_ip, idle_for, hibernated), or all: true to end every session "
-                               "of the cluster")
+                               "host, client_ip, idle_for, hibernated), or all: true to %s every session "
+                               "of the cluster" % ("interrupt the calls of" if params["state"] == "interrupted"
+                                                   else "end"))
     return session_filter
 
 
@@ -222,20 +264,36 @@ def end_sessions(module):
     selected = session_filter.select(listed, clock, client.place())  # idle_for: checked before anything ends
     for warning in unmatched_selectors(params, listed, wanted):
         module.warn(warning)
-    result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected))
+    result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected), **EMPTY_BY_STATE[params["state"]])
     if params["max_sessions"] is not None and len(selected) > params["max_sessions"]:
-        module.fail_json(msg="%d sessions match, more than max_sessions=%d: none was ended (%s)"
-                             % (len(selected), params["max_sessions"], client.where()), rac_calls=client.calls,
-                         **result)
+        module.fail_json(msg="%d sessions match, more than max_sessions=%d: none was %s (%s)"
+                             % (len(selected), params["max_sessions"],
+                                "interrupted" if params["state"] == "interrupted" else "ended", client.where()),
+                         rac_calls=client.calls, **result)
+    if params["state"] == "interrupted":
+        return interrupt_calls(module, client, selected, result)
     return end_selected(module, client, SESSIONS, selected,
                         lambda s: client.terminate(s["session"], params["error_message"]), result,
                         message=params["error_message"] or "")
 
 
+def interrupt_calls(module, client, selected, result):
+    """Interrupt the server call of the selected sessions that are in one; the others are listed, untouched.
+
+    UNVERIFIED what rac does with a session that is not in a server call (no capture, nothing in the contract):
+    such a session is never sent the command, so that nothing happens to a session that has nothing to interrupt.
+    """
+    in_call = [s for s in selected if call_state(s)["in_server_call"]]
+    result["not_in_call"] = [project(s, SESSION_SUMMARY) for s in selected if not call_state(s)["in_server_call"]]
+    message = module.params["error_message"]
+    return end_selected(module, client, INTERRUPTS, in_call, lambda s: client.interrupt(s["session"], message),
+                        result, message=message or "")
+
+
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(
-            state=dict(type="str", choices=["absent"], default="absent"),
+            state=dict(type="str", choices=["absent", "interrupted"], default="absent"),
             session=dict(type="list", elements="str"),
             session_id=dict(type="list", elements="int"),
             all=dict(type="bool", default=False),

@@ -15,6 +15,11 @@ version_added: 0.1.0
 description:
   - Returns the sessions of a cluster with every field C(rac session list) prints, snake_cased and typed, plus the
     infobase name, optionally filtered.
+  - Marks what an incident needs to see, from the fields rac prints (C(duration_current), C(duration_current_dbms),
+    C(db_proc_took_at), C(blocked_by_dbms), C(blocked_by_ls), C(current_service_name)); each session's C(call)
+    says whether it is inside a server call or a DBMS call and for how long, which session blocks it and which it
+    blocks; RV(calls) sums them up. Blockers are found among all the listed sessions, also those the filters leave
+    out.
   - All filters must hold for a session to be returned; a list filter matches any of its values.
   - Makes two or three rac calls whatever the number of sessions (cluster list when O(cluster) is not a uuid,
     infobase summary list, session list). Never changes anything.
@@ -42,8 +47,9 @@ options:
         C(memory_current), C(memory_last_5min), C(memory_total), C(read_current), C(read_last_5min), C(read_total),
         C(write_current), C(write_last_5min), C(write_total), C(duration_current_service),
         C(duration_last_5min_service), C(duration_all_service), C(current_service_name), C(cpu_time_current),
-        C(cpu_time_last_5min), C(cpu_time_total), C(data_separation), C(client_ip)); another name fails before
-        any rac call. A known field this platform version does not print is left out, with a warning.
+        C(cpu_time_last_5min), C(cpu_time_total), C(data_separation), C(client_ip)), C(call) (the module's
+        marks) and C(licenses) (with O(licenses=true) only); another name fails before any rac call. A known field
+        this platform version does not print is left out, with a warning.
       - Filters work on every field whatever this option says.
       - Default is every field.
     type: list
@@ -52,6 +58,14 @@ options:
     description:
       - Return only the numbers of matching sessions (RV(count), RV(counts)), not the sessions themselves
         (RV(sessions) is then an empty list). For drains and checks that only need to know how many are left.
+    type: bool
+    default: false
+  licenses:
+    description:
+      - Also return the licences granted to each session (C(licenses) in each of RV(sessions), every field
+        C(rac session list --licenses) prints) and count them per licence type and series (RV(counts)).
+      - With the rac backend this is one more rac run (C(session list --licenses)), joined to the sessions by uuid;
+        the native backend reads the licences from the same session list, at no extra call.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -106,6 +120,25 @@ EXAMPLES = r"""
 - name: Report the numbers
   ansible.builtin.debug:
     msg: "{{ left.count }} sessions left: {{ left.counts.by_app_id }}"
+
+- name: Licences in use, per type and series
+  onec.cluster.session_info:
+    ras_host: 1c-app-01.example.com
+    licenses: true
+    count_only: true
+  delegate_to: localhost
+  register: licences
+
+- name: Sessions stuck in a long call, and who blocks whom
+  onec.cluster.session_info:
+    ras_host: 1c-app-01.example.com
+    fields: [user_name, app_id, call]
+  delegate_to: localhost
+  register: calls
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ calls.calls }}: {{ calls.sessions | selectattr('call.in_server_call') | list }}"
 """
 
 RETURN = r"""
@@ -175,6 +208,69 @@ sessions:
       cpu_time_total: 3217
       data_separation: ""
       client_ip: [127.0.0.1]
+      call:
+        in_server_call: true
+        server_call_ms: 754000
+        in_dbms_call: true
+        dbms_call_ms: 751000
+        dbms_since: "2026-02-24T11:47:05"
+        service: ""
+        blocked_by: []
+        blocking: [{session_id: 7, session: 5d2f7f6a-3b0e-4d7e-9a43-2f7d0c1b9e11}]
+      licenses:
+        - full_name: ""
+          series: ORGL8
+          issued_by_server: false
+          license_type: HASP
+          net: true
+          max_users_all: 50
+          max_users_cur: 50
+          rmngr_address: ""
+          rmngr_port: 0
+          rmngr_pid: 3633350
+          short_presentation: "Клиент, ORGL8 Сет 50"
+          full_presentation: "Клиент, 3633350, ORGL8 Сетевой 50"
+  contains:
+    call:
+      description:
+        - The module's marks of the session's current call, from the fields rac prints.
+        - C(in_server_call), C(server_call_ms) - a server call is running (C(duration_current) above 0) and for how
+          long; C(in_dbms_call), C(dbms_call_ms) - the same for its DBMS call (C(duration_current_dbms));
+          C(dbms_since) - C(db_proc_took_at) during a DBMS call (the 1C server's clock), else null; C(service) -
+          C(current_service_name).
+        - C(blocked_by) - the locks the session waits for, each C(by) (C(dbms) or C(ls), the lock manager), the
+          C(session_id) rac printed in C(blocked_by_dbms) / C(blocked_by_ls) and the blocking C(session) uuid when a
+          listed session of the same infobase has that number (else null).
+        - C(blocking) - the sessions waiting for this one (C(session_id), C(session)).
+        - The units (milliseconds) and the meaning of the C(blocked_by_*) numbers (the blocker's session number) are
+          how 1C documents them; no captured sample proves them.
+      type: dict
+      returned: unless O(fields) leaves it out
+    licenses:
+      description:
+        - With O(licenses=true), the licences granted to the session, each with every field rac prints for it
+          (C(full_name), C(series), C(issued_by_server), C(license_type) C(HASP) or C(soft), C(net),
+          C(max_users_all), C(max_users_cur), C(rmngr_address), C(rmngr_port), C(rmngr_pid),
+          C(short_presentation), C(full_presentation)); an empty list for none.
+      type: list
+      elements: dict
+      returned: with O(licenses=true)
+calls:
+  description: How many matching sessions are in a server call, in a DBMS call, blocked, blocking others, and the
+    longest server call (null when none).
+  returned: success
+  type: dict
+  sample:
+    in_server_call: 2
+    in_dbms_call: 1
+    blocked: 1
+    blocking: 1
+    longest_server_call:
+      session: 8397b7bb-e836-4c95-9a4f-cf22bef822ff
+      session_id: 2
+      user_name: iadmin
+      infobase_name: yaxunit
+      server_call_ms: 754000
 count:
   description: Number of matching sessions (the length of RV(sessions) unless O(count_only)).
   returned: success
@@ -193,6 +289,17 @@ counts:
       description: Client type (C(app_id)) -> number of sessions.
       type: dict
       sample: {"1CV8C": 35, "BackgroundJob": 5, "WebClient": 2}
+    by_license_type:
+      description: With O(licenses=true), licence type (C(HASP), C(soft)) -> number of licences the matching
+        sessions hold (a session holding two counts twice).
+      type: dict
+      returned: with O(licenses=true)
+      sample: {"soft": 35, "HASP": 2}
+    by_license_series:
+      description: With O(licenses=true), licence series -> number of licences the matching sessions hold.
+      type: dict
+      returned: with O(licenses=true)
+      sample: {"500000125530": 35, "ORGL8": 2}
   sample:
     by_infobase: {"accounting": 40, "hr": 2}
     by_app_id: {"1CV8C": 35, "BackgroundJob": 5, "WebClient": 2}
@@ -220,15 +327,19 @@ from ansible_collections.onec.cluster.plugins.module_utils.glue import (
 )
 from ansible_collections.onec.cluster.plugins.module_utils.records import SESSION_FIELDS as RECORD_SESSION_FIELDS, snake_key
 from ansible_collections.onec.cluster.plugins.module_utils.sessions import (
+    call_states,
+    calls_summary,
     filter_from_params,
+    license_counts,
     list_sessions,
     session_counts,
     unmatched_selectors,
 )
 
 
-# Every field of a session record (records.py; older platforms print fewer), and the infobase name the module adds.
-SESSION_FIELDS = RECORD_SESSION_FIELDS + ("infobase_name",)
+# Every field of a session record (records.py; older platforms print fewer), and what the module adds: the infobase
+# name, the call marks, the licences (with licenses: true).
+SESSION_FIELDS = RECORD_SESSION_FIELDS + ("infobase_name", "call", "licenses")
 # What identifies a session: always returned.
 IDENTITY_FIELDS = ("session", "session_id", "infobase")
 
@@ -243,6 +354,8 @@ def wanted_fields(module):
     if unknown:
         module.fail_json(msg="fields: unknown session field(s) %s; known fields: %s"
                          % (", ".join(unknown), ", ".join(SESSION_FIELDS)))
+    if "licenses" in names and not module.params["licenses"]:
+        module.fail_json(msg="fields: licenses are listed only with licenses: true (one more rac run)")
     keep = list(IDENTITY_FIELDS)
     for name in names:
         if name not in keep:
@@ -269,15 +382,22 @@ def gather(module):
     clock = server_clock(module)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
-    listed, wanted = list_sessions(client, params["infobase"])
+    listed, wanted = list_sessions(client, params["infobase"], params["licenses"])
+    states = call_states(listed)  # all of them: the session that blocks may be one the filters leave out
     session_filter.only_infobases(wanted)
     selected = session_filter.select(listed, clock, client.place())
     for warning in unmatched_selectors(params, listed, wanted):
         module.warn(warning)
     total = len(listed)
     del listed  # the unfiltered list is not returned: let it go before the result is built
-    result = dict(changed=False, cluster=client.cluster_uuid, count=len(selected), counts=session_counts(selected),
-                  total=total, rac_calls=client.calls)
+    for session in selected:
+        session["call"] = states[session["session"]]
+    counts = session_counts(selected)
+    if params["licenses"]:
+        licences = license_counts(selected)
+        counts.update(by_license_type=licences["by_type"], by_license_series=licences["by_series"])
+    result = dict(changed=False, cluster=client.cluster_uuid, count=len(selected), counts=counts,
+                  calls=calls_summary(selected, states), total=total, rac_calls=client.calls)
     if params["count_only"]:
         result["sessions"] = []
     elif keep is None:
@@ -292,6 +412,7 @@ def gather(module):
 def main():
     module = AnsibleModule(argument_spec=argument_spec(fields=dict(type="list", elements="str"),
                                                        count_only=dict(type="bool", default=False),
+                                                       licenses=dict(type="bool", default=False),
                                                        **SESSION_FILTER_OPTIONS),
                            supports_check_mode=True)
     run_module(module, gather)

@@ -156,10 +156,14 @@ by_infobase:
   type: dict
   sample: {"Бухгалтерия": {"1CV8C": 1, "COMConnection": 1}}
 progress:
-  description: The line printed for the last poll.
+  description:
+    - The line printed for the last poll. The sessions left that are inside a server or DBMS call, or wait for a
+      lock, are named after it (the longest call first, five at most), because they cannot leave before their
+      call ends.
   returned: success
   type: str
-  sample: "2 sessions left: Бухгалтерия 2 (1CV8C 1, COMConnection 1)"
+  sample: "2 sessions left: Бухгалтерия 2 (1CV8C 1, COMConnection 1); inside a call: Иванов И.И. #12 1CV8C
+    (server call 5m 3s, DBMS 4m 58s)"
 polls:
   description: Number of polls made.
   returned: success
@@ -187,7 +191,9 @@ from ansible_collections.onec.cluster.plugins.module_utils.connections import co
 from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.glue import SESSION_FILTER_OPTIONS, argument_spec, client_from_params, run_module, server_clock
 from ansible_collections.onec.cluster.plugins.module_utils.sessions import (
+    call_states,
     filter_from_params,
+    inside_calls_line,
     left_by_infobase,
     progress_line,
     resolve_names,
@@ -219,7 +225,8 @@ def poll(module):
     by_infobase = left_by_infobase(left)
     return dict(changed=False, cluster=client.cluster_uuid, left=len(left) + len(connections),
                 sessions=[project(s, SESSION_SUMMARY) for s in left], hanging_connections=connections, by_infobase=by_infobase,
-                progress=progress_line(by_infobase, len(left), len(connections)), rac_calls=client.calls)
+                progress=progress_line(by_infobase, len(left), len(connections)) + inside_calls_line(
+                    left, call_states(listed)), rac_calls=client.calls)
 
 
 def main():

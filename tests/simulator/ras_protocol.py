@@ -82,7 +82,8 @@ _ENCODERS = {
     "date": lambda v: codec.date(v or ""),
     "bool": lambda v: codec.boolean(_truth(v)),
     "bool_int": lambda v: bytes([1 if _truth(v) else 0]),
-    "licenses": lambda v: codec.varint(0),  # `session list` prints no licences; none are sent
+    "licenses": lambda v: encode_list(v or [], codec.LICENSE_WIRE),  # rmngr-pid goes as a string
+    "license_type": lambda v: codec.int32(_code(codec.LICENSE_TYPES, v)),
     "ip_list": lambda v: codec.string(", ".join(v) if isinstance(v, list) else str(v or "")),
     "separation": lambda v: codec.string(v or "''"),  # ras sends '' for an empty one (v11, v16 captures)
     "balancing": lambda v: codec.int32(_code(codec.BALANCING, v)),
@@ -93,17 +94,21 @@ _ENCODERS = {
 _DEFAULTS = {"unprinted_16": 1, "locale": "ru_RU", "date-offset": 0, "db-pwd": codec.PASSWORD_UNCHANGED}
 
 
-def encode_record(record, wire):
+def encode_record(record, wire, licenses_of=None):
+    """A record's bytes; a session's licences (they travel inside its record) are licenses_of(record)."""
     parts = []
     for key, kind in wire:
         rac_key = _rac_key(key)
-        value = record.get(rac_key, _DEFAULTS.get(rac_key, _DEFAULTS.get(key)))
+        if kind == "licenses" and licenses_of is not None:
+            value = licenses_of(record)
+        else:
+            value = record.get(rac_key, _DEFAULTS.get(rac_key, _DEFAULTS.get(key)))
         parts.append(_ENCODERS[kind](value))
     return b"".join(parts)
 
 
-def encode_list(records, wire):
-    return codec.varint(len(records)) + b"".join(encode_record(r, wire) for r in records)
+def encode_list(records, wire, licenses_of=None):
+    return codec.varint(len(records)) + b"".join(encode_record(r, wire, licenses_of) for r in records)
 
 
 def encode_infobase(record, version):
@@ -194,8 +199,8 @@ class Connection:
         version = self.version
 
         def records(answer_method):
-            return lambda kind, found: message(codec.KIND_MESSAGE, encode_list(found, wire_of(kind, version)),
-                                               answer_method)
+            return lambda kind, found: message(
+                codec.KIND_MESSAGE, encode_list(found, wire_of(kind, version), self.sim.licenses_of), answer_method)
 
         if method == codec.CLUSTER_LIST:
             return "cluster", ["list"], {}, records(0x0C)
@@ -223,6 +228,9 @@ class Connection:
         if method == codec.SESSION_TERMINATE:
             options = self.options(cluster, session=body.uuid(), error_message=body.string())
             return "session", ["terminate"], options, None
+        if method == codec.SESSION_INTERRUPT:
+            options = self.options(cluster, session=body.uuid(), error_message=body.string())
+            return "session", ["interrupt-current-server-call"], options, None
         if method == codec.CONNECTION_LIST:
             return "connection", ["list"], self.options(cluster), records(0x33)
         if method == codec.CONNECTION_LIST_INFOBASE:

@@ -56,6 +56,18 @@ E_DATA_CHANGED = "Ошибка операции администрировани
 # Session kinds that never leave because of a lock (no standard-subsystems client behind them).
 NEVER_LEAVE_APPS = {"COMConnection", "BackgroundJob", "RAS", "WSConnection", "SrvrConsole"}
 
+# What a session's call fields read when it is in no call (interrupt-current-server-call brings them back).
+IDLE_CALL = {"duration-current": 0, "duration-current-dbms": 0, "duration-current-service": 0, "db-proc-info": "",
+             "db-proc-took": 0, "db-proc-took-at": "", "current-service-name": "", "blocked-by-dbms": 0,
+             "blocked-by-ls": 0, "cpu-time-current": 0, "memory-current": 0, "read-current": 0, "write-current": 0}
+
+# The licence a user's session holds unless the state says otherwise (rac's licence fields; a server-issued soft
+# licence as the 8.5.1 sample shows them, its presentations shortened).
+DEFAULT_LICENSE = {
+    "full-name": "", "series": "500000125530", "issued-by-server": "yes", "license-type": "soft", "net": "no",
+    "max-users-all": 500, "max-users-cur": 500, "rmngr-address": "", "rmngr-port": 0, "rmngr-pid": 0,
+    "short-presentation": "Сервер, 500000125530 500 500", "full-presentation": "Сервер, 500000125530 500 500"}
+
 # Infobase update option -> stored field (same name) ; all of them clear on "".
 LOCK_OPTIONS = ("sessions-deny", "denied-from", "denied-to", "denied-message", "denied-parameter",
                 "permission-code", "scheduled-jobs-deny")
@@ -352,13 +364,22 @@ class Simulator:
             sessions = [s for s in sessions if s["infobase"] == options["infobase"]]
         return sessions
 
+    @staticmethod
+    def licenses_of(session):
+        """The licences granted to a session (rac's licence fields, without the session's own): the session's
+        "licenses" when the state gives them, else one server-issued soft licence for a user's client and none for
+        a background job, a COM connection, ras itself..."""
+        if "licenses" in session:
+            return session["licenses"]
+        if session["app-id"] in NEVER_LEAVE_APPS:
+            return []
+        return [DEFAULT_LICENSE]
+
     def _license_records(self, sessions):
-        return [{"session": s["session"], "user-name": s["user-name"], "host": s["host"], "app-id": s["app-id"],
-                 "full-name": "", "series": "500000125530", "issued-by-server": "yes", "license-type": "soft",
-                 "net": "no", "max-users-all": 500, "max-users-cur": 500, "rmngr-address": "",
-                 "rmngr-port": 0, "rmngr-pid": 0, "short-presentation": "Сервер, 500000125530 500 500",
-                 "full-presentation": "Сервер, 500000125530 500 500"}
-                for s in sessions if s["app-id"] not in NEVER_LEAVE_APPS]
+        """`--licenses`: one record per licence, each starting with its session (contract 3.3)."""
+        return [dict(licence, **{"session": s["session"], "user-name": s["user-name"], "host": s["host"],
+                                 "app-id": s["app-id"]})
+                for s in sessions for licence in self.licenses_of(s)]
 
     def cmd_session_list(self, options):
         cluster = self._authed_cluster(options)
@@ -441,7 +462,22 @@ class Simulator:
         return ""
 
     def cmd_session_interrupt_current_server_call(self, options):
-        self._session(self._authed_cluster(options), options)
+        """The session's current call ends (its call fields go back to idle) and the session stays; the sessions
+        its call blocked are no longer blocked by it. UNVERIFIED: what real ras does to the blocked ones (here the
+        lock goes with the call, as a rolled-back transaction releases it)."""
+        cluster = self._authed_cluster(options)
+        session = self._session(cluster, options)
+        failure = self.faults.get("fail_session", {}).get(session["session"])
+        if failure:
+            raise RacFailure(failure)
+        session.update(IDLE_CALL)
+        for other in cluster["sessions"].values():
+            if other["infobase"] == session["infobase"]:
+                for field in ("blocked-by-dbms", "blocked-by-ls"):
+                    if other.get(field) == session["session-id"]:
+                        other[field] = 0
+        cluster.setdefault("interrupted", []).append(
+            {"session": session["session"], "message": options.get("error-message", "")})
         return ""
 
     # -- control ------------------------------------------------------------

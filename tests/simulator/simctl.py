@@ -108,6 +108,45 @@ def make_session(rnd, infobase, number, moment, stubborn_share=0.1, app_id=None,
 NULL = "00000000-0000-0000-0000-000000000000"
 
 
+# A HASP network key as rac 8.3.21 prints it (tests/samples/session_info_licenses_8.3.21_racrust.txt).
+HASP_LICENSE = {
+    "full-name": "", "series": "ORGL8", "issued-by-server": "no", "license-type": "HASP", "net": "yes",
+    "max-users-all": 50, "max-users-cur": 50, "rmngr-address": "", "rmngr-port": 0, "rmngr-pid": 3633350,
+    "short-presentation": "Клиент, ORGL8 Сет 50", "full-presentation": "Клиент, 3633350, ORGL8 Сетевой 50"}
+# A file licence as rac 8.5.1 prints it (tests/samples/session_list_licenses_8.5.1_racrust.txt).
+SOFT_LICENSE = {
+    "full-name": "file:///home/alko/.1cv8/1C/1cv8/conf/20250731010119.lic", "series": "500000125530",
+    "issued-by-server": "no", "license-type": "soft", "net": "no", "max-users-all": 4, "max-users-cur": 4,
+    "rmngr-address": "", "rmngr-port": 0, "rmngr-pid": 1293618, "short-presentation": "Клиент, 500000125530 4 4",
+    "full-presentation": "Клиент, 1293618, 500000125530 4 4 01.03.2026 19:22:00 (UTC), "
+                         "file:///home/alko/.1cv8/1C/1cv8/conf/20250731010119.lic"}
+
+
+def stage_incident(sessions, moment):
+    """An incident among a server's sessions (its state's session dicts) -> the three changed sessions, for the
+    control request add_sessions (which replaces them by uuid).
+
+    In the infobase with the most user sessions: the holder has been in a server call for 12 minutes, in a DBMS
+    call for 11 min 58 s since db-proc-took-at, and holds two licences (a HASP key and a file licence); a second
+    session waits for the holder's managed lock (blocked-by-ls), a third for the second's DBMS lock
+    (blocked-by-dbms): a chain. Durations in milliseconds (see plugins/module_utils/sessions.py: UNVERIFIED).
+    """
+    users = [s for s in sessions if s["app-id"] not in ("RAS", "BackgroundJob") and s["user-name"]]
+    by_infobase = {}
+    for session in users:
+        by_infobase.setdefault(session["infobase"], []).append(session)
+    chosen = max(by_infobase.values(), key=len) if by_infobase else []
+    if len(chosen) < 3:
+        raise ValueError("stage_incident needs three user sessions in one infobase; start the fleet with more")
+    holder, waiting, last = [dict(s) for s in chosen[:3]]
+    holder.update({"duration-current": 720000, "duration-current-dbms": 718000, "db-proc-took": 718000,
+                   "db-proc-took-at": fmt(moment - timedelta(seconds=718)),
+                   "db-proc-info": "Выполнение запроса", "licenses": [HASP_LICENSE, SOFT_LICENSE]})
+    waiting.update({"duration-current": 300000, "blocked-by-ls": holder["session-id"]})
+    last.update({"duration-current": 60000, "blocked-by-dbms": waiting["session-id"]})
+    return [holder, waiting, last]
+
+
 def service_connections(rnd, index, bases, moment, version):
     """Connections that carry no session (contract 3.4, tests/samples/connection_list_8.5.1_racrust.txt): the
     agent's service connection (no infobase, conn-id 0), ras's own on an infobase (8.5.x), and one hanging external

@@ -118,15 +118,24 @@ class NativeBackend(Backend):
             conn.call(request)
         self._run(update)
 
-    def sessions(self, cluster, infobase=None):
+    def sessions(self, cluster, infobase=None, licenses=False):
         # UNVERIFIED: the infobase form (0x43 -> 0x44) is not in any capture; its layout is the fact sheet's
-        # (two public decoders agree). The cluster form (0x41 -> 0x42) is captured.
+        # (two public decoders agree). The cluster form (0x41 -> 0x42) is captured. The licences travel inside
+        # every session record (rac's --licenses sends the same 0x41: v16 capture), so they cost no extra call.
         answer = 0x44 if infobase else 0x42
-        return self._run(lambda conn: conn.decode(codec.decode_sessions, self._cluster_call(
+
+        def decode(reader, version):
+            return codec.decode_sessions(reader, version, licenses)
+        return self._run(lambda conn: conn.decode(decode, self._cluster_call(
             conn, cluster, codec.session_list(cluster, infobase), answer)))
 
     def terminate(self, cluster, session, message=None):
         self._run(lambda conn: self._cluster_call(conn, cluster, codec.session_terminate(cluster, session, message)))
+
+    def interrupt(self, cluster, session, message=None):
+        # The request is the v16 capture's; only its not-found answer (#SessionNotFound) is captured. UNVERIFIED:
+        # success is expected to be a bare ack, as for a terminate (anything else is a RasProtocolError).
+        self._run(lambda conn: self._cluster_call(conn, cluster, codec.session_interrupt(cluster, session, message)))
 
     def connections(self, cluster):
         # rac sends no infobase authentication for `connection list` (v16 captures, with and without credentials)

@@ -38,6 +38,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.records import (
     CONNECTION_FIELDS,
     INFOBASE_FIELDS,
     INFOBASE_SUMMARY_FIELDS,
+    LICENSE_FIELDS,
     SESSION_FIELDS,
 )
 
@@ -76,6 +77,7 @@ CONNECTION_DISCONNECT = 0x40  # -> ack
 SESSION_LIST = 0x41  # -> 0x42
 SESSION_LIST_INFOBASE = 0x43  # -> 0x44
 SESSION_TERMINATE = 0x47  # -> ack
+SESSION_INTERRUPT = 0x75  # -> ack (v16 capture of the request and of the not-found answer; success UNVERIFIED)
 
 # rac's init block: magic "\x1cSWP", protocol and codec versions, one parameter connect.timeout (int32 ms).
 # Byte for byte what rac 8.3.21, 8.5.1 and rac.exe send (every capture).
@@ -199,6 +201,11 @@ def session_list(cluster, infobase=None):
 
 def session_terminate(cluster, session, message=None):
     return request(SESSION_TERMINATE, uuid_bytes(cluster) + uuid_bytes(session) + string(message or ""))
+
+
+def session_interrupt(cluster, session, message=None):
+    # cluster, session, message: byte for byte the v16 capture (tests/captures/ras/*session_interrupt*)
+    return request(SESSION_INTERRUPT, uuid_bytes(cluster) + uuid_bytes(session) + string(message or ""))
 
 
 def connection_list(cluster, infobase=None):
@@ -375,10 +382,12 @@ SESSION_WIRE = [
     ("data_separation", "separation"), ("client_ip", "ip_list"),
 ]
 
-# A licence inside a session record [RC serialize/license.go]; read past, `session list` does not print them.
+# A licence inside a session record [RC serialize/license.go]; decoded into the record's ``licenses`` when asked
+# for (rac prints them only with --licenses), else read past. Checked on the v16 session-list capture, whose
+# licences rac printed (tests/captures/ras/*session_list_licenses*).
 LICENSE_WIRE = [
     ("full_name", "string"), ("full_presentation", "string"), ("issued_by_server", "bool"),
-    ("license_type", "int32"), ("max_users_all", "int32"), ("max_users_cur", "int32"), ("net", "bool"),
+    ("license_type", "license_type"), ("max_users_all", "int32"), ("max_users_cur", "int32"), ("net", "bool"),
     ("rmngr_address", "string"), ("rmngr_pid", "string"), ("rmngr_port", "int32"), ("series", "string"),
     ("short_presentation", "string"),
 ]
@@ -408,6 +417,8 @@ INFOBASE_TAIL_16_SIZE = 13
 # How rac prints values of these types: load-balancing-mode 0 = performance (v11 capture); 1 = memory UNVERIFIED.
 # license-distribution: 1 = allow is UNVERIFIED (the win16 infobase, a default one, has 1; rac's default is allow).
 BALANCING = {0: "performance", 1: "memory"}
+# license-type: 0 = soft (v16 capture, a file licence); 1 = HASP is UNVERIFIED (no capture of a HASP key on the wire).
+LICENSE_TYPES = {0: "soft", 1: "HASP"}
 DISTRIBUTION = {0: "deny", 1: "allow"}
 
 
@@ -444,6 +455,7 @@ _FIXED = {
     "bool_int": ("B", None),  # rac prints 1/0 (cluster fields), the rac parser keeps them int
     "balancing": ("i", _enum(BALANCING)),
     "distribution": ("i", _enum(DISTRIBUTION)),
+    "license_type": ("i", _enum(LICENSE_TYPES)),
 }
 
 
@@ -485,11 +497,15 @@ def _read_string(data, pos):
 
 
 def _read_licenses(data, pos):
-    # licences inside a session record: read past, `session list` does not print them
+    # the licences inside a session record, as rac prints them with --licenses (records.LICENSE_FIELDS)
     count, pos = _read_varint(data, pos)
+    licences = []
     for _index in range(count):
-        _values, pos = decode_fields(_compiled(LICENSE_WIRE), data, pos)
-    return None, pos
+        values, pos = decode_fields(_compiled(LICENSE_WIRE), data, pos)
+        pid = values["rmngr_pid"]
+        values["rmngr_pid"] = int(pid) if pid.isdigit() else pid  # a string on the wire, a number in rac's text
+        licences.append(_printed(values, LICENSE_FIELDS))
+    return licences, pos
 
 
 def _read_ip_list(data, pos):
@@ -586,8 +602,9 @@ def decode_infobase_summaries(reader, version=None):
     return records
 
 
-def decode_sessions(reader, version=None):
-    records = _read_list(reader, SESSION_WIRE, SESSION_FIELDS)
+def decode_sessions(reader, version=None, licenses=False):
+    """Session records; with ``licenses`` each keeps its ``licenses`` (rac prints them with --licenses only)."""
+    records = _read_list(reader, SESSION_WIRE, SESSION_FIELDS + ("licenses",) if licenses else SESSION_FIELDS)
     _expect_end(reader, "session list")
     return records
 

@@ -55,6 +55,7 @@ from operator import methodcaller
 from ansible_collections.onec.cluster.plugins.module_utils.errors import RacParseError
 from ansible_collections.onec.cluster.plugins.module_utils.records import (
     BOOL_FIELDS,
+    LICENSE_FIELDS,
     LIST_FIELDS,
     QUOTED_FIELDS,
     TEXT_FIELDS,
@@ -352,3 +353,19 @@ def parse_single(text):
     if len(records) != 1:
         raise RacParseError("expected one record, got %d" % len(records))
     return records[0]
+
+
+def parse_licenses(text):
+    """``session list --licenses`` (or ``session info --licenses``) -> {session uuid: [licence record]}.
+
+    rac prints no session records then, only licence records, one per licence, flat: each starts with the session
+    it is granted to (session, user-name, host, app-id), then the licence (contract 3.3). A session holding two
+    licences shows twice; the licences are grouped under their session here, each keeping records.LICENSE_FIELDS.
+    """
+    granted = {}
+    for record in parse_records(text):
+        if "session" not in record:
+            raise RacParseError("a licence record without its session: %r" % sorted(record)[:5])
+        licence = dict((field, record[field]) for field in LICENSE_FIELDS if field in record)
+        granted.setdefault(record["session"], []).append(licence)
+    return granted

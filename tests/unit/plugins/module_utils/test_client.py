@@ -4,7 +4,7 @@ the fix. The same test passing on rac and native is the seam's promise: a module
 
 import pytest
 
-from conftest import RAC
+from conftest import RAC, simctl
 from ansible_collections.onec.cluster.plugins.module_utils import errors as E
 from ansible_collections.onec.cluster.plugins.module_utils.client import Client
 from ansible_collections.onec.cluster.plugins.module_utils.rac.backend import RacBackend
@@ -202,3 +202,35 @@ def test_native_bulk_end_uses_concurrency_connections_each_authenticated_once(fl
     assert len(ended) == 12 and not gone and not failed
     assert native.connections_opened <= 4 and len(sent) == native.connections_opened  # one authentication each
     assert client.calls == 2 + 12  # cluster list, session list, 12 terminations
+
+
+@pytest.mark.parametrize("version", ["8.3.21", "8.5.1"])
+def test_both_backends_return_identical_licences(make_fleet, client_for, backend, version):
+    fleet = make_fleet(servers=1, infobases=2, sessions=8, version=version)
+    server = fleet.servers[0]
+    staged = simctl.stage_incident(list(fleet.state()["sessions"].values()), fleet.now())
+    fleet.control(0, {"control": "add_sessions", "sessions": staged})
+    ours = client_for(server)
+    by_rac = make_client("rac", host=server["host"], port=server["port"], cluster_user=server["cluster_user"],
+                         cluster_password=server["cluster_password"])
+    for client in (ours, by_rac):
+        client.use_cluster()
+    before = ours.calls
+    licensed = ours.sessions(licenses=True)
+    assert ours.calls - before == (2 if backend == "rac" else 1)  # native: the licences come with the sessions
+    assert licensed == by_rac.sessions(licenses=True)
+    holder = [s for s in licensed if s["session"] == staged[0]["session"]][0]
+    assert [lic["license_type"] for lic in holder["licenses"]] == ["HASP", "soft"]
+    assert all("licenses" not in s for s in ours.sessions())  # only when asked for
+
+
+def test_interrupt_keeps_the_session_and_an_unknown_one_is_not_found(fleet, client_for):
+    client = client_for(fleet.servers[0])
+    client.use_cluster()
+    session = client.sessions()[0]["session"]
+    client.interrupt(session, "прервано")
+    assert session in [s["session"] for s in client.sessions()]
+    assert fleet.state()["interrupted"] == [{"session": session, "message": "прервано"}]
+    with pytest.raises(E.SessionNotFoundError) as info:
+        client.interrupt("00000000-0000-0000-0000-000000000000")
+    assert "Сеанс с указанным идентификатором не найден" in info.value.describe()

@@ -10,7 +10,7 @@ import pytest
 
 import ras_captures as cap
 from ansible_collections.onec.cluster.plugins.module_utils.native import codec
-from ansible_collections.onec.cluster.plugins.module_utils.rac.parser import parse_records
+from ansible_collections.onec.cluster.plugins.module_utils.rac.parser import parse_licenses, parse_records
 
 CLUSTER = "1619820a-d36f-4d8a-a716-1516b1dea077"
 INFOBASE = "717bdda7-2f60-4577-b262-f1fc8c0e472c"
@@ -82,6 +82,16 @@ def test_session_list_of_the_cluster():
 def test_session_terminate_with_message():
     session = "00000000-0000-0000-0000-000000000000"
     assert codec.session_terminate(CLUSTER, session, "codex terminate test") == frame(V16 + "session_terminate", 2)
+
+
+def test_session_interrupt_with_message():
+    session = "00000000-0000-0000-0000-000000000000"
+    assert codec.session_interrupt(CLUSTER, session, "codex interrupt test") == frame(V16 + "session_interrupt", 2)
+
+
+def test_session_list_with_licenses_is_the_plain_session_list_request():
+    # rac's --licenses changes nothing on the wire: the licences travel inside every session record
+    assert codec.session_list(CLUSTER) == frame(V16 + "session_list_licenses", 2)
 
 
 def test_session_terminate_whole_exchange_as_rac_exe():
@@ -186,6 +196,19 @@ def test_session_list_answer(name):
     assert decoded == printed
     assert [list(r) for r in decoded] == [list(r) for r in printed]  # and in rac's order
     assert len(decoded) == 2
+
+
+def test_session_list_answer_with_licenses_is_what_rac_printed_with_licenses():
+    message = answer(V16 + "session_list_licenses")
+    assert message.method == 0x42
+    decoded = codec.decode_sessions(message.body, "16.0", licenses=True)
+    printed = parse_licenses(cap.rac_text(V16 + "session_list_licenses"))
+    assert dict((s["session"], s["licenses"]) for s in decoded if s["licenses"]) == printed
+    assert [list(lic) for s in decoded for lic in s["licenses"]] == [
+        list(lic) for licences in printed.values() for lic in licences]  # rac's order
+    assert sum(len(s["licenses"]) for s in decoded) == 2
+    # without licenses: the record rac prints without --licenses
+    assert "licenses" not in codec.decode_sessions(answer(V16 + "session_list_licenses").body, "16.0")[0]
 
 
 def test_session_list_answer_from_the_whole_response_stream():

@@ -7,7 +7,9 @@ import pytest
 
 from conftest import sample_names, sample_text
 from ansible_collections.onec.cluster.plugins.module_utils.errors import RacParseError
+from ansible_collections.onec.cluster.plugins.module_utils.records import LICENSE_FIELDS
 from ansible_collections.onec.cluster.plugins.module_utils.rac.parser import (
+    parse_licenses,
     parse_records,
     parse_single,
     snake_key,
@@ -105,6 +107,44 @@ def test_license_records():
     assert first["short_presentation"] == "Клиент, 500000125530 4 4"
     assert records_of("session_info_licenses_8.3.21_racrust.txt")[0]["license_type"] in ("HASP", "soft")
     assert records_of("session_licenses_irac_2018.txt")[0]["session"] == "1fb5f037-99e8-4924-a99d-a9e687522d32"
+
+
+def test_licences_grouped_under_their_session_8_5_1():
+    granted = parse_licenses(sample_text("session_list_licenses_8.5.1_racrust.txt"))
+    assert list(granted) == ["bc9e8fae-32f1-4e90-94cc-4312e65cc07d", "efa12b4d-7f83-408d-8a60-6ba38eda3ad6"]
+    first = granted["bc9e8fae-32f1-4e90-94cc-4312e65cc07d"]
+    assert len(first) == 1 and tuple(first[0]) == LICENSE_FIELDS  # the session's own fields stay with the session
+    assert first[0] == {
+        "full_name": "file:///home/alko/.1cv8/1C/1cv8/conf/20250731010119.lic", "series": "500000125530",
+        "issued_by_server": False, "license_type": "soft", "net": False, "max_users_all": 4, "max_users_cur": 4,
+        "rmngr_address": "", "rmngr_port": 0, "rmngr_pid": 1293618,
+        "short_presentation": "Клиент, 500000125530 4 4",
+        "full_presentation": "Клиент, 1293618, 500000125530 4 4 01.03.2026 19:22:00 (UTC), "
+                             "file:///home/alko/.1cv8/1C/1cv8/conf/20250731010119.lic"}
+
+
+@pytest.mark.parametrize("name, session, series, net", [
+    ("session_info_licenses_8.3.21_racrust.txt", "8397b7bb-e836-4c95-9a4f-cf22bef822ff", "ORGL8", True),
+    ("session_licenses_irac_2018.txt", "1fb5f037-99e8-4924-a99d-a9e687522d32", "ORGL8", False),  # CRLF
+])
+def test_hasp_licences_8_3_21_and_2018(name, session, series, net):
+    granted = parse_licenses(sample_text(name))
+    (licence,) = granted[session]
+    assert (licence["license_type"], licence["series"], licence["net"], licence["full_name"]) == (
+        "HASP", series, net, "")
+
+
+def test_two_licences_of_one_session_stay_together_in_rac_order():
+    text = sample_text("session_list_licenses_8.5.1_racrust.txt")
+    first, second = text.split("\n\n")[:2]
+    second = second.replace("efa12b4d-7f83-408d-8a60-6ba38eda3ad6", "bc9e8fae-32f1-4e90-94cc-4312e65cc07d")
+    granted = parse_licenses(first + "\n\n" + second + "\n\n")
+    assert [lic["rmngr_pid"] for lic in granted["bc9e8fae-32f1-4e90-94cc-4312e65cc07d"]] == [1293618, 1293824]
+
+
+def test_licence_record_without_its_session_is_refused():
+    with pytest.raises(RacParseError):
+        parse_licenses("series : \"ORGL8\"\n\n")
 
 
 def test_infobase_info_lock_fields():
