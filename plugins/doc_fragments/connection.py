@@ -15,11 +15,15 @@ options:
     description:
       - Host name or address of the 1C administration server (C(ras)).
     type: str
+    env:
+      - name: ONEC_RAS_HOST
     default: localhost
   ras_port:
     description:
       - TCP port of C(ras).
     type: int
+    env:
+      - name: ONEC_RAS_PORT
     default: 1545
   backend:
     description:
@@ -48,6 +52,8 @@ options:
     description:
       - Name of a cluster administrator. Needed when the cluster has administrators.
     type: str
+    env:
+      - name: ONEC_CLUSTER_USER
   cluster_password:
     description:
       - Password of O(cluster_user).
@@ -55,14 +61,20 @@ options:
         in the process list; run the modules on the controller (C(delegate_to: localhost)), not on shared hosts.
         O(backend=native) sends them only over its connection to C(ras) (in clear, as C(rac) does)."
     type: str
+    env:
+      - name: ONEC_CLUSTER_PASSWORD
   infobase_user:
     description:
       - Name of an infobase user with administrative rights. Needed to read or change an infobase that has users.
     type: str
+    env:
+      - name: ONEC_INFOBASE_USER
   infobase_password:
     description:
       - Password of O(infobase_user).
     type: str
+    env:
+      - name: ONEC_INFOBASE_PASSWORD
   timeout:
     description:
       - Seconds one rac call (with O(backend=native), one connection attempt or one answer) may take before it is
@@ -94,6 +106,11 @@ options:
         that way; set this option for every server whose zone differs from the controller's.
     type: str
 notes:
+  - "O(ras_host), O(ras_port), O(cluster_user), O(cluster_password), O(infobase_user) and O(infobase_password) fall
+    back to the environment variables E(ONEC_RAS_HOST), E(ONEC_RAS_PORT), E(ONEC_CLUSTER_USER),
+    E(ONEC_CLUSTER_PASSWORD), E(ONEC_INFOBASE_USER) and E(ONEC_INFOBASE_PASSWORD) of the process that runs the module
+    when a task does not set them (what the AWX credential type of the collection injects). A value set in the task,
+    in C(module_defaults) or by the inventory comes first."
   - "All modules of this collection belong to the action group C(onec.cluster.rac), so the options above can be set
     once per play with C(module_defaults: {group/onec.cluster.rac: {...}})."
   - "With O(backend=rac) the modules run C(rac), so they run where C(rac) is installed; usually the controller, with
