@@ -87,10 +87,11 @@ def client_from_params(params):
         host=params["ras_host"],
         port=params["ras_port"],
         timeout=params["timeout"],
-        cluster_user=params.get("cluster_user"),
-        cluster_password=params.get("cluster_password"),
-        infobase_user=params.get("infobase_user"),
-        infobase_password=params.get("infobase_password"),
+        # an empty value (an AWX credential's blank field, injected as an empty variable) is no credential
+        cluster_user=params.get("cluster_user") or None,
+        cluster_password=params.get("cluster_password") or None,
+        infobase_user=params.get("infobase_user") or None,
+        infobase_password=params.get("infobase_password") or None,
         retries=max(0, params.get("retries", 2)),
     )
     if params.get("backend") == "native":
