@@ -140,3 +140,12 @@ def test_window_and_emergency_disconnect_over_the_discovered_inventory(multi_fle
             assert set(s["app-id"] for s in state["sessions"].values()) <= {"BackgroundJob"}, server["name"]
     assert "Fleet: 4 server(s)" in " ".join(run.output.split())
     assert all(secret not in run.output for secret in SECRETS)
+
+
+def test_ansible_doc_renders_the_plugin():
+    proc = subprocess.run([tool("ansible-doc"), "-t", "inventory", "onec.cluster.ras"], capture_output=True,
+                          env=ansible_env(), cwd=ROOT, check=False, timeout=120)
+    text = proc.stdout.decode("utf-8")
+    assert proc.returncode == 0, proc.stderr.decode("utf-8")
+    for option in ("endpoints", "fail_on_unreachable", "keyed_groups", "cache_plugin", "ONEC_CLUSTER_PASSWORD"):
+        assert option in text
