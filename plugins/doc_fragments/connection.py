@@ -14,16 +14,14 @@ options:
   ras_host:
     description:
       - Host name or address of the 1C administration server (C(ras)).
+      - When not set, the environment variable E(ONEC_RAS_HOST) if it is set.
     type: str
-    env:
-      - name: ONEC_RAS_HOST
     default: localhost
   ras_port:
     description:
       - TCP port of C(ras).
+      - When not set, the environment variable E(ONEC_RAS_PORT) if it is set.
     type: int
-    env:
-      - name: ONEC_RAS_PORT
     default: 1545
   backend:
     description:
@@ -51,30 +49,26 @@ options:
   cluster_user:
     description:
       - Name of a cluster administrator. Needed when the cluster has administrators.
+      - When not set, the environment variable E(ONEC_CLUSTER_USER) if it is set (empty counts as not set).
     type: str
-    env:
-      - name: ONEC_CLUSTER_USER
   cluster_password:
     description:
       - Password of O(cluster_user).
       - "rac takes passwords on its command line, where other local users of the host that runs it can see them
         in the process list; run the modules on the controller (C(delegate_to: localhost)), not on shared hosts.
         O(backend=native) sends them only over its connection to C(ras) (in clear, as C(rac) does)."
+      - When not set, the environment variable E(ONEC_CLUSTER_PASSWORD) if it is set (empty counts as not set).
     type: str
-    env:
-      - name: ONEC_CLUSTER_PASSWORD
   infobase_user:
     description:
       - Name of an infobase user with administrative rights. Needed to read or change an infobase that has users.
+      - When not set, the environment variable E(ONEC_INFOBASE_USER) if it is set (empty counts as not set).
     type: str
-    env:
-      - name: ONEC_INFOBASE_USER
   infobase_password:
     description:
       - Password of O(infobase_user).
+      - When not set, the environment variable E(ONEC_INFOBASE_PASSWORD) if it is set (empty counts as not set).
     type: str
-    env:
-      - name: ONEC_INFOBASE_PASSWORD
   timeout:
     description:
       - Seconds one rac call (with O(backend=native), one connection attempt or one answer) may take before it is

@@ -116,8 +116,8 @@ def test_an_unreachable_endpoint_is_named_and_skipped_or_fails(make_fleet, tmp_p
         assert rc == 0 and len(json.loads(out)["onec_servers"]["hosts"]) == 1
 
 
-def test_window_and_emergency_disconnect_over_the_discovered_inventory(multi_fleet, backend, playbook, tmp_path,
-                                                                      monkeypatch):
+def test_window_and_emergency_disconnect_over_the_discovered_inventory(
+        multi_fleet, backend, playbook, tmp_path, monkeypatch):
     """Connection settings from the inventory only (no onec_* variable given), credentials from the environment."""
     for key, value in CREDENTIALS.items():
         monkeypatch.setenv(key, value)

@@ -299,8 +299,8 @@ def _inventory_host(server, name, cluster):
     if cluster:
         lines.append("          onec_cluster: %s" % cluster)
     for key in ("cluster_user", "cluster_password", "infobase_user", "infobase_password"):
-            if server[key]:
-                lines.append("          onec_%s: %s" % (key, json.dumps(server[key], ensure_ascii=False)))
+        if server[key]:
+            lines.append("          onec_%s: %s" % (key, json.dumps(server[key], ensure_ascii=False)))
     return lines
 
 
