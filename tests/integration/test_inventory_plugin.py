@@ -59,7 +59,10 @@ def unsafe(value):
 
 
 def test_discovers_every_cluster_of_every_endpoint(multi_fleet, backend, tmp_path):
-    source = write_source(tmp_path, multi_fleet, backend)
+    source = write_source(tmp_path, multi_fleet, backend, strict=True,
+                          compose={"onec_server_timezone": "'+03:00'"},
+                          groups={"with_erp": "'ERP' in onec_infobases"},
+                          keyed_groups=[{"key": "onec_cluster_name", "prefix": "name"}])
     rc, out, err = inventory(source, "--list")
     assert rc == 0, err
     listed = json.loads(out)
@@ -78,6 +81,10 @@ def test_discovers_every_cluster_of_every_endpoint(multi_fleet, backend, tmp_pat
     assert len(listed["onec_ras_127_0_0_1_%d" % second["port"]]["hosts"]) == 1
     assert len(listed["onec_server_127_0_0_1"]["hosts"]) == 4
     assert len(listed["onec_cluster_Локальный_кластер"]["hosts"]) == 2
+    # Constructable: compose, groups, keyed_groups
+    assert all(unsafe(v["onec_server_timezone"]) == "+03:00" for v in listed["_meta"]["hostvars"].values())
+    assert sorted(listed["with_erp"]["hosts"]) == sorted(n for n, (_p, _c, b) in hosts.items() if "ERP" in b)
+    assert sorted(listed["name_Local_cluster"]["hosts"]) == [n for n in hosts if n.endswith("_Local_cluster")]
     # no password in the output nor in the cache
     cache = "".join(open(os.path.join(root, f), encoding="utf-8").read()
                     for root, _dirs, files in os.walk(tmp_path / "inventory-cache") for f in files)
