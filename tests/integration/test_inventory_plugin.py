@@ -145,7 +145,10 @@ def test_window_and_emergency_disconnect_over_the_discovered_inventory(
     for index, server in enumerate(multi_fleet.servers):
         for state in multi_fleet.control(index, {"control": "state"})["clusters"]:
             assert set(s["app-id"] for s in state["sessions"].values()) <= {"BackgroundJob"}, server["name"]
-    assert "Fleet: 4 server(s)" in " ".join(run.output.split())
+    text = " ".join(run.output.split())
+    assert "Fleet: 4 server(s)" in text
+    for name, (port, cluster, _bases) in expected_hosts(multi_fleet).items():  # each line names ras and cluster
+        assert "connection(s) without a session dropped (ras 127.0.0.1:%d, cluster %s)." % (port, cluster) in text, name
     assert all(secret not in run.output for secret in SECRETS)
 
 
