@@ -114,6 +114,11 @@ cluster:
   returned: success
   type: str
   sample: 1619820a-d36f-4d8a-a716-1516b1dea077
+where:
+  description: The ras endpoint and the cluster, in words, for reports of a machine with several ras or clusters.
+  returned: success
+  type: str
+  sample: "ras srv1c:2545, cluster 'Главный кластер' (1619820a-d36f-4d8a-a716-1516b1dea077)"
 sessions:
   description:
     - The matching sessions in rac's order, with every field rac prints (its C(-) and spaces turned into C(_);
@@ -276,7 +281,8 @@ def gather(module):
         module.warn(warning)
     total = len(listed)
     del listed  # the unfiltered list is not returned: let it go before the result is built
-    result = dict(changed=False, cluster=client.cluster_uuid, count=len(selected), counts=session_counts(selected),
+    result = dict(changed=False, cluster=client.cluster_uuid, where=client.where(), count=len(selected),
+                  counts=session_counts(selected),
                   total=total, rac_calls=client.calls)
     if params["count_only"]:
         result["sessions"] = []

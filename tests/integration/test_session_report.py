@@ -77,6 +77,9 @@ def test_session_report_files(make_fleet, playbook, tmp_path):
     html = (report_dir / "sessions.html").read_text(encoding="utf-8")
     assert html.count('<tr data-server="') == len(expected) and 'id="search"' in html and "Report made" in html
     assert "srv1c-02" in html and "http://" not in html and "https://" not in html and "<script src" not in html
+    for server in fleet.servers:  # the per-server table names each server's ras endpoint and cluster
+        assert "<td>ras 127.0.0.1:%d, cluster &#39;Локальный кластер&#39; (%s)</td>" % (
+            server["port"], server["cluster"]) in html
 
     # a second run over the same sessions changes nothing (the page is rewritten with its new time, not "changed")
     again = playbook(fleet, PLAYBOOK, session_report_dir=str(report_dir))
