@@ -86,6 +86,23 @@ def test_session_report_files(make_fleet, playbook, tmp_path):
     assert again.rc == 0 and "changed=0" in again.output and "changed=1" not in again.output, again.output
 
 
+def test_session_report_on_several_clusters_of_one_ras_and_two_ports(make_fleet, playbook, tmp_path):
+    """The static inventory simctl writes: one host per cluster of the three-cluster ras (each with onec_cluster),
+    one for the second ras port of 127.0.0.1; each host's rows are its own cluster's sessions."""
+    fleet = make_fleet(servers=2, clusters=[3, 1], infobases=2, sessions=4)
+    report_dir = tmp_path / "report"
+    run, data = report(playbook, fleet, report_dir)
+    assert run.rc == 0, run.output
+    expected = []
+    for index, server in enumerate(fleet.servers):
+        clusters = fleet.control(index, {"control": "state"})["clusters"]
+        for number, cluster in enumerate(clusters):
+            host = "%s-%d" % (server["name"], number + 1) if len(clusters) > 1 else server["name"]
+            expected += [(host, uuid) for uuid in cluster["sessions"]]
+    assert sorted((row["server"], row["session"]) for row in data["sessions"]) == sorted(expected)
+    assert len(set(host for host, _uuid in expected)) == 4 and data["errors"] == {}
+
+
 def test_session_report_hostile_texts(make_fleet, playbook, tmp_path):
     """Names come from the clients: a formula stays text in Excel, markup stays text in the page."""
     fleet = make_fleet(servers=1, infobases=1, sessions=2)
