@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone with only Python 3.11+ installed:
-#   ansible-lint, changelog lint, ansible-test sanity, molecule scenarios of the roles, then pytest (unit tests,
+#   ansible-lint, changelog lint, ansible-test sanity, the execution environment's build context (ansible-builder),
+#   molecule scenarios of the roles, then pytest (unit tests,
 #   simulator golden tests, integration tests that run ansible-playbook against the simulator, and the session
 #   report's test in headless Chromium where a Chromium is installed: this script never installs system packages).
 # It ends with one line per stage: passed or failed, how long it took, and what was skipped and why.
@@ -11,7 +12,8 @@ cd "$ROOT"
 mkdir -p .build
 rm -f .build/pytest.log
 
-STAGES=("ansible-lint" "changelog fragments" "ansible-test sanity" "molecule" "pytest" "untouched ~/.ansible")
+STAGES=("ansible-lint" "changelog fragments" "ansible-test sanity" "execution environment" "molecule" "pytest"
+        "untouched ~/.ansible")
 declare -A RESULT=()
 current=
 stage_started=$SECONDS
@@ -130,6 +132,15 @@ ran="$(grep -c '^Running sanity test' .build/sanity.log || true)"
 skips="$(sanity_skips .build/sanity.log)"
 echo "sanity tests run: $ran${skips:+; skipped: $skips}"
 done_stage "$ran tests run${skips:+; skipped: $skips}"
+
+step "execution environment" "ansible-builder introspect and create (log: .build/ee.log; no image: no container engine)"
+if ! bash scripts/check_ee.sh > .build/ee.log 2>&1; then
+    tail -30 .build/ee.log
+    echo "execution environment check failed" >&2
+    exit 1
+fi
+tail -1 .build/ee.log
+done_stage "build context made, image not built"
 
 step "molecule" "molecule: every role's scenario against the simulator (log: .build/molecule.log)"
 if ! molecule test --all > .build/molecule.log 2>&1; then

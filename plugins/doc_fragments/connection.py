@@ -14,11 +14,13 @@ options:
   ras_host:
     description:
       - Host name or address of the 1C administration server (C(ras)).
+      - When not set, the environment variable E(ONEC_RAS_HOST) if it is set.
     type: str
     default: localhost
   ras_port:
     description:
       - TCP port of C(ras).
+      - When not set, the environment variable E(ONEC_RAS_PORT) if it is set.
     type: int
     default: 1545
   backend:
@@ -47,6 +49,7 @@ options:
   cluster_user:
     description:
       - Name of a cluster administrator. Needed when the cluster has administrators.
+      - When not set, the environment variable E(ONEC_CLUSTER_USER) if it is set (empty counts as not set).
     type: str
   cluster_password:
     description:
@@ -54,14 +57,17 @@ options:
       - "rac takes passwords on its command line, where other local users of the host that runs it can see them
         in the process list; run the modules on the controller (C(delegate_to: localhost)), not on shared hosts.
         O(backend=native) sends them only over its connection to C(ras) (in clear, as C(rac) does)."
+      - When not set, the environment variable E(ONEC_CLUSTER_PASSWORD) if it is set (empty counts as not set).
     type: str
   infobase_user:
     description:
       - Name of an infobase user with administrative rights. Needed to read or change an infobase that has users.
+      - When not set, the environment variable E(ONEC_INFOBASE_USER) if it is set (empty counts as not set).
     type: str
   infobase_password:
     description:
       - Password of O(infobase_user).
+      - When not set, the environment variable E(ONEC_INFOBASE_PASSWORD) if it is set (empty counts as not set).
     type: str
   timeout:
     description:
@@ -94,6 +100,11 @@ options:
         that way; set this option for every server whose zone differs from the controller's.
     type: str
 notes:
+  - "O(ras_host), O(ras_port), O(cluster_user), O(cluster_password), O(infobase_user) and O(infobase_password) fall
+    back to the environment variables E(ONEC_RAS_HOST), E(ONEC_RAS_PORT), E(ONEC_CLUSTER_USER),
+    E(ONEC_CLUSTER_PASSWORD), E(ONEC_INFOBASE_USER) and E(ONEC_INFOBASE_PASSWORD) of the process that runs the module
+    when a task does not set them (what the AWX credential type of the collection injects). A value set in the task,
+    in C(module_defaults) or by the inventory comes first."
   - "All modules of this collection belong to the action group C(onec.cluster.rac), so the options above can be set
     once per play with C(module_defaults: {group/onec.cluster.rac: {...}})."
   - "With O(backend=rac) the modules run C(rac), so they run where C(rac) is installed; usually the controller, with

@@ -45,9 +45,11 @@ def fleet_summary(hosts, summaries, check_mode=False):
     ended = "session(s) would be ended" if check_mode else "session(s) ended"
     lines = []
     for host, summary in zip(hosts, summaries):
-        lines.append("%s: %s %s, %s already gone, %s could not be ended, %s connection(s) without a session dropped%s" % (
-            host, summary.get("ended", 0), ended, summary.get("already_gone", 0), summary.get("failed", 0),
-            summary.get("disconnected", 0), (". FAILED - %s" % summary["error"]) if summary.get("error") else "."))
+        # where: the ras endpoint and cluster, for a machine with several ras or clusters
+        lines.append("%s: %s %s, %s already gone, %s could not be ended, %s connection(s) without a session dropped%s%s"
+                     % (host, summary.get("ended", 0), ended, summary.get("already_gone", 0), summary.get("failed", 0),
+                        summary.get("disconnected", 0), (" (%s)" % summary["where"]) if summary.get("where") else "",
+                        (". FAILED - %s" % summary["error"]) if summary.get("error") else "."))
     failed = len([summary for summary in summaries if summary.get("error")])
     lines.append("Fleet: %d server(s), %d %s, %d already gone, %d could not be ended; %s%s" % (
         len(hosts), sum(_number(s.get("ended")) for s in summaries), ended,
@@ -135,12 +137,13 @@ def session_report(hosts, reads, columns):
     (app-id -> what people call it) and columns ([field, unit] per column of ``columns``).
     """
     rows, errors, read_hosts = [], {}, []
-    per_server, per_infobase = {}, {}
+    per_server, per_infobase, wheres = {}, {}, {}
     for host, read in zip(hosts, reads):
         if read is None or _failed(read):
             errors[host] = NOT_READ_MESSAGE if read is None else read.get("msg", "failed")
             continue
         read_hosts.append(host)
+        wheres[host] = read.get("where") or ""
         per_server[host] = []
         for session in read.get("sessions") or []:
             row = dict(session, server=host)
@@ -152,7 +155,9 @@ def session_report(hosts, reads, columns):
         "rows": rows,
         "errors": errors,
         "read_hosts": read_hosts,
-        "per_server": [dict(_totals(per_server[host]), server=host) for host in read_hosts],
+        # where: the ras endpoint and cluster the server's read came from (several ras or clusters on one machine)
+        "per_server": [dict(_totals(per_server[host]), server=host, where=wheres.get(host, ""))
+                       for host in read_hosts],
         "per_infobase": [dict(_totals(group), server=key[0], infobase=key[1]) for key, group in grouped],
         "infobases": sorted(set(row.get("infobase_name") for row in rows), key=_text_key),
         "app_ids": sorted(set(row.get("app_id") for row in rows), key=_text_key),

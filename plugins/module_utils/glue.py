@@ -15,6 +15,8 @@ __metaclass__ = type
 import atexit
 import json
 
+from ansible.module_utils.common.parameters import env_fallback
+
 from ansible_collections.onec.cluster.plugins.module_utils.client import Client
 from ansible_collections.onec.cluster.plugins.module_utils.errors import RacError
 from ansible_collections.onec.cluster.plugins.module_utils.safe import guard
@@ -24,16 +26,18 @@ BACKENDS = ("rac", "native")
 
 # -- shared options: argument spec <-> doc fragment (tests/unit/plugins/module_utils/test_glue.py holds them equal) --
 # Doc fragment onec.cluster.connection: every module.
+# A secret or a setting an execution environment injects (the AWX credential type of extensions/awx/) falls back
+# to its ONEC_* environment variable when the task does not set it (as community.postgresql reads PGUSER).
 CONNECTION_OPTIONS = dict(
-    ras_host=dict(type="str", default="localhost"),
-    ras_port=dict(type="int", default=1545),
+    ras_host=dict(type="str", default="localhost", fallback=(env_fallback, ["ONEC_RAS_HOST"])),
+    ras_port=dict(type="int", default=1545, fallback=(env_fallback, ["ONEC_RAS_PORT"])),
     backend=dict(type="str", default="rac", choices=list(BACKENDS)),
     rac_path=dict(type="path"),
     cluster=dict(type="str"),
-    cluster_user=dict(type="str"),
-    cluster_password=dict(type="str", no_log=True),
-    infobase_user=dict(type="str"),
-    infobase_password=dict(type="str", no_log=True),
+    cluster_user=dict(type="str", fallback=(env_fallback, ["ONEC_CLUSTER_USER"])),
+    cluster_password=dict(type="str", no_log=True, fallback=(env_fallback, ["ONEC_CLUSTER_PASSWORD"])),
+    infobase_user=dict(type="str", fallback=(env_fallback, ["ONEC_INFOBASE_USER"])),
+    infobase_password=dict(type="str", no_log=True, fallback=(env_fallback, ["ONEC_INFOBASE_PASSWORD"])),
     timeout=dict(type="int", default=30),
     retries=dict(type="int", default=2),
     server_timezone=dict(type="str"),
@@ -83,10 +87,11 @@ def client_from_params(params):
         host=params["ras_host"],
         port=params["ras_port"],
         timeout=params["timeout"],
-        cluster_user=params.get("cluster_user"),
-        cluster_password=params.get("cluster_password"),
-        infobase_user=params.get("infobase_user"),
-        infobase_password=params.get("infobase_password"),
+        # an empty value (an AWX credential's blank field, injected as an empty variable) is no credential
+        cluster_user=params.get("cluster_user") or None,
+        cluster_password=params.get("cluster_password") or None,
+        infobase_user=params.get("infobase_user") or None,
+        infobase_password=params.get("infobase_password") or None,
         retries=max(0, params.get("retries", 2)),
     )
     if params.get("backend") == "native":

@@ -140,6 +140,11 @@ cluster:
   returned: success
   type: str
   sample: 1619820a-d36f-4d8a-a716-1516b1dea077
+where:
+  description: The ras endpoint and the cluster, in words, for summaries of a machine with several ras or clusters.
+  returned: success
+  type: str
+  sample: "ras srv1c:2545, cluster 'Главный кластер' (1619820a-d36f-4d8a-a716-1516b1dea077)"
 terminated:
   description: Sessions ended by this task (in check mode, the ones that would be).
   returned: with O(state=absent)
@@ -264,7 +269,8 @@ def end_sessions(module):
     selected = session_filter.select(listed, clock, client.place())  # idle_for: checked before anything ends
     for warning in unmatched_selectors(params, listed, wanted):
         module.warn(warning)
-    result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, matched=len(selected), **EMPTY_BY_STATE[params["state"]])
+    result = dict(EMPTY_RESULT, cluster=client.cluster_uuid, where=client.where(), matched=len(selected),
+                  **EMPTY_BY_STATE[params["state"]])
     if params["max_sessions"] is not None and len(selected) > params["max_sessions"]:
         module.fail_json(msg="%d sessions match, more than max_sessions=%d: none was %s (%s)"
                              % (len(selected), params["max_sessions"],

@@ -147,6 +147,11 @@ cluster:
   returned: success
   type: str
   sample: 1619820a-d36f-4d8a-a716-1516b1dea077
+where:
+  description: The ras endpoint and the cluster, in words, for reports of a machine with several ras or clusters.
+  returned: success
+  type: str
+  sample: "ras srv1c:2545, cluster 'Главный кластер' (1619820a-d36f-4d8a-a716-1516b1dea077)"
 sessions:
   description:
     - The matching sessions in rac's order, with every field rac prints (its C(-) and spaces turned into C(_);
@@ -396,7 +401,7 @@ def gather(module):
     if params["licenses"]:
         licences = license_counts(selected)
         counts.update(by_license_type=licences["by_type"], by_license_series=licences["by_series"])
-    result = dict(changed=False, cluster=client.cluster_uuid, count=len(selected), counts=counts,
+    result = dict(changed=False, cluster=client.cluster_uuid, where=client.where(), count=len(selected), counts=counts,
                   calls=calls_summary(selected, states), total=total, rac_calls=client.calls)
     if params["count_only"]:
         result["sessions"] = []

@@ -77,10 +77,30 @@ def test_session_report_files(make_fleet, playbook, tmp_path):
     html = (report_dir / "sessions.html").read_text(encoding="utf-8")
     assert html.count('<tr data-server="') == len(expected) and 'id="search"' in html and "Report made" in html
     assert "srv1c-02" in html and "http://" not in html and "https://" not in html and "<script src" not in html
+    for server in fleet.servers:  # the per-server table names each server's ras endpoint and cluster
+        assert "<td>ras 127.0.0.1:%d, cluster &#39;Локальный кластер&#39; (%s)</td>" % (
+            server["port"], server["cluster"]) in html
 
     # a second run over the same sessions changes nothing (the page is rewritten with its new time, not "changed")
     again = playbook(fleet, PLAYBOOK, session_report_dir=str(report_dir))
     assert again.rc == 0 and "changed=0" in again.output and "changed=1" not in again.output, again.output
+
+
+def test_session_report_on_several_clusters_of_one_ras_and_two_ports(make_fleet, playbook, tmp_path):
+    """The static inventory simctl writes: one host per cluster of the three-cluster ras (each with onec_cluster),
+    one for the second ras port of 127.0.0.1; each host's rows are its own cluster's sessions."""
+    fleet = make_fleet(servers=2, clusters=[3, 1], infobases=2, sessions=4)
+    report_dir = tmp_path / "report"
+    run, data = report(playbook, fleet, report_dir)
+    assert run.rc == 0, run.output
+    expected = []
+    for index, server in enumerate(fleet.servers):
+        clusters = fleet.control(index, {"control": "state"})["clusters"]
+        for number, cluster in enumerate(clusters):
+            host = "%s-%d" % (server["name"], number + 1) if len(clusters) > 1 else server["name"]
+            expected += [(host, uuid) for uuid in cluster["sessions"]]
+    assert sorted((row["server"], row["session"]) for row in data["sessions"]) == sorted(expected)
+    assert len(set(host for host, _uuid in expected)) == 4 and data["errors"] == {}
 
 
 def test_session_report_hostile_texts(make_fleet, playbook, tmp_path):

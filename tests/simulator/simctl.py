@@ -6,10 +6,13 @@
     python tests/simulator/simctl.py stop --dir .sim
     python tests/simulator/simctl.py start --timezone Europe/Moscow        # servers in another zone
     python tests/simulator/simctl.py start --timezone Europe/Moscow,UTC    # one zone per server
+    python tests/simulator/simctl.py start --servers 2 --clusters 3,1      # a ras with three clusters, and a
+                                                                           # second ras port on 127.0.0.1
 
 ``start`` writes one seed per server, starts one ras_sim process per server
 on a free loopback port, and writes ``fleet.json`` (ports, pids, clusters,
-credentials) and ``inventory.yml`` (one host per server) into --dir.
+credentials) and ``inventory.yml`` (one host per server, or per cluster where a ras holds several) into --dir, and
+``inventory.ras.yml``, the same endpoints as a source of the onec.cluster.ras inventory plugin.
 
 With ``--timezone`` each ras_sim runs with that ``TZ``: its "now", the seeded session times and lock evaluation are
 in the server's local time, as on a real server in that zone (no zone travels on the wire).
@@ -168,11 +171,16 @@ def service_connections(rnd, index, bases, moment, version):
     return out
 
 
-def make_server_state(index, infobases=5, sessions=40, version="8.3.21", seed=1, cluster_admin=True,
-                      infobase_users=True, stubborn_share=0.1, moment=None):
-    rnd = random.Random(seed * 1000 + index)
-    moment = moment or datetime.now().replace(microsecond=0)
-    names = [INFOBASE_NAMES[i] if i < len(INFOBASE_NAMES) else "base_%03d" % i for i in range(infobases)]
+# Names of the clusters one ras administers, in order (real names: tests/samples/cluster_list_*.txt).
+CLUSTER_NAMES = ["Локальный кластер", "Главный кластер", "Local cluster"]
+
+
+def make_cluster(rnd, index, number, infobases, sessions, version, cluster_admin, infobase_users, stubborn_share,
+                 moment):
+    """Cluster ``number`` of server ``index``: its infobases start ``number`` names further down INFOBASE_NAMES, so
+    neighbouring clusters share some infobase names (ЗУП in the first two) and not others."""
+    names = [INFOBASE_NAMES[i] if i < len(INFOBASE_NAMES) else "base_%03d" % i
+             for i in range(number, number + infobases)]
     bases = [make_infobase(rnd, name, infobase_users) for name in names]
     counters = dict((b["infobase"], 0) for b in bases)
     session_list = []
@@ -185,8 +193,10 @@ def make_server_state(index, infobases=5, sessions=40, version="8.3.21", seed=1,
         ras = make_session(rnd, {"infobase": NULL}, 1, moment, app_id="RAS", user="")
         ras.update({"host": "srv1c-%02d" % (index + 1), "client-ip": "127.0.0.1", "leaves_on_lock": False})
         session_list.insert(0, ras)
-    cluster = {
-        "cluster": new_uuid(rnd), "host": "srv1c-%02d" % (index + 1), "port": 1541, "name": "Локальный кластер",
+    name = CLUSTER_NAMES[number] if number < len(CLUSTER_NAMES) else "Кластер %d" % (number + 1)
+    return {
+        # several clusters of one agent listen on ports of their own (1541, 1641, ...: UNVERIFIED which ones)
+        "cluster": new_uuid(rnd), "host": "srv1c-%02d" % (index + 1), "port": 1541 + 100 * number, "name": name,
         "expiration-timeout": 60, "lifetime-limit": 0, "max-memory-size": 0, "max-memory-time-limit": 0,
         "security-level": 0, "session-fault-tolerance-level": 0, "load-balancing-mode": "performance",
         "errors-count-threshold": 0, "kill-problem-processes": 1, "kill-by-memory-with-dump": 0,
@@ -195,7 +205,16 @@ def make_server_state(index, infobases=5, sessions=40, version="8.3.21", seed=1,
         "infobases": bases, "sessions": session_list,
         "connections": service_connections(rnd, index, bases, moment, version),
     }
-    return {"version": version, "clusters": [cluster]}
+
+
+def make_server_state(index, infobases=5, sessions=40, version="8.3.21", seed=1, cluster_admin=True,
+                      infobase_users=True, stubborn_share=0.1, moment=None, clusters=1):
+    """One ras's state: ``clusters`` clusters, each with ``infobases`` infobases and ``sessions`` sessions."""
+    rnd = random.Random(seed * 1000 + index)
+    moment = moment or datetime.now().replace(microsecond=0)
+    return {"version": version, "clusters": [
+        make_cluster(rnd, index, number, infobases, sessions, version, cluster_admin, infobase_users, stubborn_share,
+                     moment) for number in range(clusters)]}
 
 
 # -- talking to a running server -----------------------------------------------
@@ -245,15 +264,25 @@ def start_server(state_path, workdir, name, latency_ms=0.0, python=None, timezon
         return proc.pid, int(handle.read())
 
 
+def clusters_of(clusters, servers):
+    """--clusters as a count per server: one count for all, or a list (a comma-separated text), the last repeated."""
+    counts = [int(c) for c in clusters.split(",")] if isinstance(clusters, str) else (
+        [clusters] if isinstance(clusters, int) else list(clusters))
+    return [counts[index] if index < len(counts) else counts[-1] for index in range(servers)]
+
+
 def start_fleet(workdir, servers=2, infobases=5, sessions=40, version="8.3.21", seed=1, latency_ms=0.0,
-                cluster_admin=True, infobase_users=True, stubborn_share=0.1, timezone=None):
+                cluster_admin=True, infobase_users=True, stubborn_share=0.1, timezone=None, clusters=1):
+    """Every server is one ras on 127.0.0.1 with a port of its own (so several ras ports of one machine), holding
+    ``clusters`` clusters (a count per server with a list: ``clusters=[3, 1]``)."""
     os.makedirs(workdir, exist_ok=True)
     fleet = {"rac": RAC, "servers": []}
     zones = zones_of(timezone, servers)
+    counts = clusters_of(clusters, servers)
     for index in range(servers):
         name = "srv1c-%02d" % (index + 1)
         state = make_server_state(index, infobases, sessions, version, seed, cluster_admin, infobase_users,
-                                  stubborn_share, moment=server_now(zones[index]))
+                                  stubborn_share, moment=server_now(zones[index]), clusters=counts[index])
         state_path = os.path.join(workdir, name + ".seed.json")
         with open(state_path, "w", encoding="utf-8") as handle:
             json.dump(state, handle, ensure_ascii=False, indent=1)
@@ -263,6 +292,8 @@ def start_fleet(workdir, servers=2, infobases=5, sessions=40, version="8.3.21", 
             "name": name, "host": "127.0.0.1", "port": port, "pid": pid, "timezone": zones[index],
             "cluster": cluster["cluster"],
             "cluster_name": cluster["name"], "infobases": [b["name"] for b in cluster["infobases"]],
+            "clusters": [{"cluster": c["cluster"], "name": c["name"], "infobases": [b["name"] for b in c["infobases"]]}
+                         for c in state["clusters"]],
             "cluster_user": CLUSTER_ADMIN[0] if cluster_admin else None,
             "cluster_password": CLUSTER_ADMIN[1] if cluster_admin else None,
             "infobase_user": INFOBASE_ADMIN[0] if infobase_users else None,
@@ -271,23 +302,45 @@ def start_fleet(workdir, servers=2, infobases=5, sessions=40, version="8.3.21", 
     with open(os.path.join(workdir, "fleet.json"), "w", encoding="utf-8") as handle:
         json.dump(fleet, handle, ensure_ascii=False, indent=1)
     write_inventory(workdir, fleet)
+    write_ras_source(workdir, fleet)
     return fleet
 
 
+def write_ras_source(workdir, fleet):
+    """inventory.ras.yml: the same servers as an onec.cluster.ras inventory source (the plugin finds the clusters;
+    credentials come from the environment, ONEC_CLUSTER_USER and the others)."""
+    lines = ["# Written by tests/simulator/simctl.py: the simulated ras endpoints for the onec.cluster.ras plugin.",
+             "plugin: onec.cluster.ras", "rac_path: %s" % json.dumps(fleet["rac"]), "endpoints:"]
+    for server in fleet["servers"]:
+        lines.append("  - {host: %s, port: %d}" % (server["host"], server["port"]))
+    with open(os.path.join(workdir, "inventory.ras.yml"), "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
 def write_inventory(workdir, fleet):
-    """One inventory host per simulated 1C server; modules run on the controller."""
+    """One inventory host per simulated 1C server (per cluster, named <server>-<n>, where a ras holds several);
+    modules run on the controller."""
     lines = ["# Written by tests/simulator/simctl.py: one host per simulated 1C server.", "all:", "  vars:",
              "    ansible_connection: local", "    ansible_python_interpreter: %s" % json.dumps(sys.executable),
              "    onec_rac_path: %s" % json.dumps(fleet["rac"]), "  children:", "    onec_servers:", "      hosts:"]
     for server in fleet["servers"]:
-        lines.append("        %s:" % server["name"])
-        lines.append("          onec_ras_host: %s" % server["host"])
-        lines.append("          onec_ras_port: %d" % server["port"])
-        for key in ("cluster_user", "cluster_password", "infobase_user", "infobase_password"):
-            if server[key]:
-                lines.append("          onec_%s: %s" % (key, json.dumps(server[key], ensure_ascii=False)))
+        several = len(server["clusters"]) > 1
+        for number, cluster in enumerate(server["clusters"]):
+            lines.extend(_inventory_host(server, "%s-%d" % (server["name"], number + 1) if several else server["name"],
+                                         cluster["cluster"] if several else None))
     with open(os.path.join(workdir, "inventory.yml"), "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
+
+
+def _inventory_host(server, name, cluster):
+    lines = ["        %s:" % name, "          onec_ras_host: %s" % server["host"],
+             "          onec_ras_port: %d" % server["port"]]
+    if cluster:
+        lines.append("          onec_cluster: %s" % cluster)
+    for key in ("cluster_user", "cluster_password", "infobase_user", "infobase_password"):
+        if server[key]:
+            lines.append("          onec_%s: %s" % (key, json.dumps(server[key], ensure_ascii=False)))
+    return lines
 
 
 def load_fleet(workdir):
@@ -332,7 +385,9 @@ def main(argv=None):
     start.add_argument("--dir", default=".sim")
     start.add_argument("--servers", type=int, default=2)
     start.add_argument("--infobases", type=int, default=5)
-    start.add_argument("--sessions", type=int, default=40, help="sessions per server")
+    start.add_argument("--sessions", type=int, default=40, help="sessions per cluster")
+    start.add_argument("--clusters", default="1", help="clusters per ras: one count, or one per server, "
+                                                       "comma-separated (3,1: one ras with three clusters, one with one)")
     start.add_argument("--version", choices=["8.3.21", "8.5.1"], default="8.3.21")
     start.add_argument("--seed", type=int, default=1)
     start.add_argument("--latency-ms", type=float, default=0.0)
@@ -349,7 +404,8 @@ def main(argv=None):
     if args.action == "start":
         stop_fleet(args.dir)
         fleet = start_fleet(args.dir, args.servers, args.infobases, args.sessions, args.version, args.seed,
-                            args.latency_ms, stubborn_share=args.stubborn_share, timezone=args.timezone)
+                            args.latency_ms, stubborn_share=args.stubborn_share, timezone=args.timezone,
+                            clusters=args.clusters)
         for server in fleet["servers"]:
             print("%s: ras at %s:%d (pid %d)" % (server["name"], server["host"], server["port"], server["pid"]))
         print("inventory: %s" % os.path.join(args.dir, "inventory.yml"))

@@ -42,6 +42,13 @@ def test_fleet_summary_in_check_mode_says_would_and_counts_text_numbers():
                          "every server done. Check mode: nothing was changed.")
 
 
+def test_fleet_summary_names_the_ras_endpoint_and_cluster_when_known():
+    where = "ras 127.0.0.1:2545, cluster 'Второй' (c2)"
+    lines = fleet_summary(["srv1c-01_2545_Второй"], [dict(DONE, where=where)])
+    assert lines[0] == ("srv1c-01_2545_Второй: 3 session(s) ended, 1 already gone, 0 could not be ended, "
+                        "2 connection(s) without a session dropped (%s)." % where)
+
+
 def test_fleet_failures_names_failed_and_missing_servers_only():
     assert fleet_failures(["a", "b", "c"], [DONE, BROKEN, None]) == [
         "b (List the infobases to lock: cannot connect)", "c (did not run)"]
@@ -112,10 +119,11 @@ def session(number, infobase, user, app="1CV8C", cpu=0, memory=0, hibernate=Fals
 
 def test_session_report_groups_rows_per_server_and_infobase():
     reads = [
-        {"changed": False, "sessions": [session(1, "zup", "Иванов", cpu=1000, memory=10),
-                                        session(2, "Accounting", "Петров", app="BackgroundJob", hibernate=True),
-                                        session(3, "zup", "Иванов", cpu=500, memory=5),
-                                        session(4, "accounting", "", app="Designer")]},
+        {"changed": False, "where": "ras srv1:1545, cluster 'Главный' (c1)",
+         "sessions": [session(1, "zup", "Иванов", cpu=1000, memory=10),
+                      session(2, "Accounting", "Петров", app="BackgroundJob", hibernate=True),
+                      session(3, "zup", "Иванов", cpu=500, memory=5),
+                      session(4, "accounting", "", app="Designer")]},
         {"failed": True, "msg": "cannot connect to ras"},
         None,
         {"changed": False, "sessions": []},
@@ -127,8 +135,9 @@ def test_session_report_groups_rows_per_server_and_infobase():
                                 "srv3": "the server was not read (the play did not reach it)"}
     assert report["read_hosts"] == ["srv1", "srv4"]
     assert report["per_server"] == [
-        {"server": "srv1", "sessions": 4, "users": 2, "sleeping": 1, "cpu_time": 1500, "memory": 15},
-        {"server": "srv4", "sessions": 0, "users": 0, "sleeping": 0, "cpu_time": 0, "memory": 0}]
+        {"server": "srv1", "sessions": 4, "users": 2, "sleeping": 1, "cpu_time": 1500, "memory": 15,
+         "where": "ras srv1:1545, cluster 'Главный' (c1)"},
+        {"server": "srv4", "sessions": 0, "users": 0, "sleeping": 0, "cpu_time": 0, "memory": 0, "where": ""}]
     # sorted without case, as Jinja's groupby sorted them; names that differ in case stay apart
     assert [(group["infobase"], group["sessions"], group["users"]) for group in report["per_infobase"]] == [
         ("Accounting", 1, 1), ("accounting", 1, 0), ("zup", 2, 1)]

@@ -43,6 +43,26 @@ def test_only_cluster_by_default_and_by_name(fleet, client_for):
     assert client_for(server).use_cluster("Локальный кластер")["cluster"] == server["cluster"]
 
 
+def test_several_clusters_and_none_chosen_fail_listing_them_all(make_fleet, client_for):
+    server = make_fleet(servers=1, clusters=3, infobases=2, sessions=2).servers[0]
+    with pytest.raises(E.ModuleInputError) as info:
+        client_for(server).use_cluster()
+    text = info.value.describe()
+    assert "3 clusters" in text and "127.0.0.1:%d" % server["port"] in text
+    for cluster in server["clusters"]:  # never a silent pick: every cluster named, with its uuid
+        assert "'%s' (%s)" % (cluster["name"], cluster["cluster"]) in text
+
+
+def test_each_of_several_clusters_by_name_or_uuid_has_its_own_infobases(make_fleet, client_for):
+    server = make_fleet(servers=1, clusters=3, infobases=2, sessions=2).servers[0]
+    for cluster in server["clusters"]:
+        for ref in (cluster["name"], cluster["cluster"]):
+            client = client_for(server)
+            client.use_cluster(ref)
+            assert client.cluster_uuid == cluster["cluster"]
+            assert [ib["name"] for ib in client.infobases()] == cluster["infobases"]
+
+
 def test_cluster_uuid_costs_no_lookup(fleet, client_for):
     client = client_for(fleet.servers[0])
     client.use_cluster(fleet.servers[0]["cluster"].upper())

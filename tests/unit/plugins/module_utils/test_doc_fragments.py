@@ -39,3 +39,14 @@ def test_every_doc_fragment_with_options_has_its_argument_spec():
                               importlib.import_module("ansible_collections.onec.cluster.plugins.doc_fragments."
                                                       + name[:-3]).ModuleDocFragment.DOCUMENTATION) or {}).get("options"))
     assert with_options == sorted(name for name, _spec in DOC_FRAGMENTS)
+
+
+def test_every_environment_fallback_is_documented():
+    """validate-modules takes no env: key in module docs, so each ONEC_* fallback is named in its description."""
+    docs = documented("connection")
+    spec = dict(DOC_FRAGMENTS)["connection"]
+    with_env = dict((name, option["fallback"][1][0]) for name, option in spec.items() if "fallback" in option)
+    assert sorted(with_env) == sorted(["ras_host", "ras_port", "cluster_user", "cluster_password", "infobase_user",
+                                       "infobase_password"])
+    for name, variable in with_env.items():
+        assert "E(%s)" % variable in " ".join(docs[name]["description"]), name
