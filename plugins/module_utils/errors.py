@@ -95,6 +95,12 @@ class RasProtocolError(RacError):
             "or use backend: rac")
 
 
+class RasStrayPacketError(RasProtocolError):
+    """ras sent a packet nobody asked for: that connection cannot be trusted, a fresh one may be (retried)."""
+
+    transient = True
+
+
 class RasUnreachableError(RacError):
     summary = "cannot connect to the 1C administration server (ras)"
     transient = True

@@ -66,9 +66,11 @@ class NativeBackend(Backend):
         """work(connection) on a pooled connection, retried on a fresh one after a transient failure."""
         def once():
             conn = self._acquire()
+            conn.begin()  # ``timeout`` bounds this whole attempt: connect, open, authenticate, request, answer
             try:
                 return work(conn)
             finally:
+                conn.end()
                 self._release(conn)  # a broken connection has dropped its socket and reopens on its next call
 
         return retrying(once, self.retries, self.backoff)
@@ -98,7 +100,7 @@ class NativeBackend(Backend):
         conn.authenticate_cluster(cluster, *self.cluster_credentials)
         conn.authenticate_infobase(cluster, *self.infobase_credentials)
         body = conn.call(codec.infobase_info(cluster, infobase), 0x31)
-        return conn.decode(codec.WireInfobase.decode, body)
+        return conn.decode(lambda reader, version: codec.read_infobase_of(reader, version, infobase), body)
 
     def infobase_info(self, cluster, infobase):
         return self._run(lambda conn: self._wire_infobase(conn, cluster, infobase).record())

@@ -657,6 +657,30 @@ class WireInfobase:
         return b"".join(parts) + self.tail
 
 
+def read_infobase_of(reader, version, infobase):
+    """The infobase record of an info answer (0x31), refused unless it is the record of ``infobase``.
+
+    An update writes back the record it read, so a record of another infobase must never get this far. The
+    record is taken where its uuid is: at offset 0 (the layout of the captured update request, 0x28), or at
+    offset 1 with that byte skipped: a public decode of a successful 16.0 ``infobase info`` answer (Rac-Rust's
+    early docs, the server of our captures) shows the body one byte before the uuid, and its 13-byte 16.0 tail
+    as a bool 0 then int32 999, 888, 777, the layout INFOBASE_TAIL_16 assumes (which option each int is remains
+    UNVERIFIED). Any other layout is refused.
+    """
+    wanted = infobase.lower()
+    start = reader.pos
+    found = []
+    for skip in (0, 1):
+        raw = reader.data[start + skip:start + skip + 16]
+        if len(raw) == 16:
+            found.append(_uuid_text(raw))
+            if found[-1] == wanted:
+                reader.pos = start + skip
+                return WireInfobase.decode(reader, version)
+    raise CodecError("asked for infobase %s, the answer holds the record of %s; nothing was written"
+                     % (wanted, found[0] if found else "no infobase"))
+
+
 def _code(names, value):
     for code, name in names.items():
         if name == value:

@@ -7,7 +7,10 @@ The bytes are codec.py's; this module owns the socket and turns every fault into
 server, never a hang (every read has a deadline) nor a traceback:
 - nothing listening, a reset, ras closing mid-answer: RasUnreachableError (transient: the caller retries on a new
   connection, as the rac backend does);
-- no answer within ``timeout``: RacTimeoutError (transient);
+- a call (connect, open, authentication, request, answer: everything between ``begin`` and ``end``) not done
+  within ``timeout``: RacTimeoutError (transient), its message stating the time it really took;
+- a packet nobody asked for (bytes waiting before a request is sent): RasStrayPacketError (transient: that
+  connection is dropped, the call retried on a fresh one; the request was not sent on it);
 - bytes that are not the RAS protocol, or no service version in common: RasProtocolError (permanent);
 - an exception answer from ras: the same typed error the rac backend raises for rac's text of it
   (errors.error_from_exception).
@@ -19,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import select
 import socket
 import time
 
@@ -26,6 +30,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.native import codec
 from ansible_collections.onec.cluster.plugins.module_utils.errors import (
     RacTimeoutError,
     RasProtocolError,
+    RasStrayPacketError,
     RasUnreachableError,
     error_from_exception,
 )
@@ -47,8 +52,32 @@ class RasConnection:
         self.sock = None
         self.buffer = bytearray()
         self.calls = 0
+        self.started = None  # when the current call began (begin), for its deadline and messages
         self._cluster_auth = {}  # cluster -> (user, password) sent on this connection
         self._infobase_auth = {}
+
+    # -- the call's clock -------------------------------------------------------------------------------------
+    def begin(self):
+        """Start one call: from now on everything this connection does must be done within ``timeout``."""
+        self.started = time.monotonic()
+
+    def end(self):
+        self.started = None
+
+    def _deadline(self):
+        return (self.started if self.started is not None else time.monotonic()) + self.timeout
+
+    def _left(self, deadline, doing):
+        """Seconds left before ``deadline``; a RacTimeoutError stating the real time taken when none are."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise self._timed_out(deadline, doing)
+        return left
+
+    def _timed_out(self, deadline, doing):
+        self._drop()
+        return RacTimeoutError("ras %s: %s; the call took %.1f s, its timeout is %s s"
+                               % (self.address, doing, time.monotonic() - (deadline - self.timeout), self.timeout))
 
     # -- life cycle -------------------------------------------------------------------------------------------
     def open(self):
@@ -84,10 +113,12 @@ class RasConnection:
                              % (", ".join(self.versions), ", ".join(offered) if offered else "none it named"))
 
     def _connect(self):
+        deadline = self._deadline()
         try:
-            self.sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            self.sock = socket.create_connection((self.host, self.port),
+                                                 timeout=self._left(deadline, "no connection accepted"))
         except socket.timeout:
-            raise RacTimeoutError("ras %s did not accept a connection in %s s" % (self.address, self.timeout))
+            raise self._timed_out(deadline, "no connection accepted")
         except (OSError, ValueError) as exc:
             raise RasUnreachableError("cannot connect to %s: %s" % (self.address, _reason(exc)))
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -137,8 +168,9 @@ class RasConnection:
     def _exchange(self, request, answer=None):
         if self.sock is None:
             self.open()
+        self._refuse_stray()
         self._send(request)
-        deadline = time.monotonic() + self.timeout
+        deadline = self._deadline()
         while True:
             kind, payload = self._read_packet(deadline)
             if kind == codec.KEEP_ALIVE:
@@ -171,18 +203,45 @@ class RasConnection:
             raise self._protocol(str(exc))
 
     # -- bytes ------------------------------------------------------------------------------------------------
+    def _refuse_stray(self):
+        """Before a request the connection must hold no unread bytes: an answer read after it would be taken for
+        the request's own (a stray acknowledgement reporting a refused terminate as done). Keep-alives are
+        harmless; anything else drops the connection, and the call is retried on a fresh one."""
+        while True:
+            try:
+                readable = select.select([self.sock], [], [], 0)[0]
+                data = self.sock.recv(1 << 20) if readable else b""
+            except OSError:
+                readable, data = False, b""
+            if readable and not data:
+                self._drop()
+                raise RasUnreachableError("ras %s closed the connection between calls" % self.address)
+            self.buffer.extend(data)
+            found = codec.read_packet(self.buffer) if self.buffer else None
+            if found is not None and found[0] == codec.KEEP_ALIVE:
+                del self.buffer[:found[2]]
+                continue
+            if self.buffer:
+                kind = self.buffer[0]
+                self._drop()
+                raise RasStrayPacketError("ras %s sent a packet (0x%02x) nobody asked for; the connection was "
+                                          "dropped before the request was sent on it" % (self.address, kind))
+            if not readable:
+                return
+
     def _send(self, data):
+        deadline = self._deadline()
         try:
+            self.sock.settimeout(self._left(deadline, "the request was not taken"))
             self.sock.sendall(data)
         except socket.timeout:
-            self._drop()
-            raise RacTimeoutError("ras %s did not take the request in %s s" % (self.address, self.timeout))
+            raise self._timed_out(deadline, "the request was not taken")
         except OSError as exc:
             self._drop()
             raise RasUnreachableError("the connection to %s broke: %s" % (self.address, _reason(exc)))
 
     def _read_packet(self, deadline=None):
-        deadline = deadline or time.monotonic() + self.timeout
+        deadline = deadline or self._deadline()
         while True:
             try:
                 found = codec.read_packet(self.buffer)
@@ -193,10 +252,7 @@ class RasConnection:
                 del self.buffer[:used]
                 return kind, payload
             self._check_length()
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self._drop()
-                raise RacTimeoutError("ras %s sent no complete answer in %s s" % (self.address, self.timeout))
+            left = self._left(deadline, "no complete answer arrived")
             try:
                 self.sock.settimeout(left)
                 data = self.sock.recv(1 << 20)

@@ -227,7 +227,7 @@ def test_refused():
 def test_never_answering_is_a_timeout_not_a_hang(fake):
     server = fake(cluster_list_then(lambda conn, index: time.sleep(5)))
     started = time.monotonic()
-    with pytest.raises(E.RacTimeoutError, match="127.0.0.1:%d sent no complete answer in 0.5 s" % server.port):
+    with pytest.raises(E.RacTimeoutError, match=r"127.0.0.1:%d: no complete answer arrived; the call took 0\.\d s, its timeout is 0.5 s" % server.port):
         backend(server, timeout=0.5).clusters()
     assert time.monotonic() - started < 2
 
@@ -309,3 +309,118 @@ def test_falls_back_to_a_version_the_server_names(fake):
     conn = RasConnection("127.0.0.1", server.port, 2).open()
     assert conn.version == "11.0"
     conn.close()
+
+
+# -- hostile servers (issue 19) -----------------------------------------------------------------------------------
+def ras_message(kind, body=b"", method=None):
+    head = codec.varint(codec.ENDPOINT_ID) + b"\x00\x00" + bytes([kind]) + (bytes([method]) if method else b"")
+    return codec.packet(codec.ENDPOINT_MESSAGE, head + body)
+
+
+ACK = ras_message(codec.KIND_ACK)
+SESSION = "5d5a1c5e-3f6c-4b43-9c1c-0a1b2c3d4e5f"
+OTHER_INFOBASE = "0a0b0c0d-0000-4000-8000-000000000001"
+
+
+def refusal(text):
+    return ras_message(codec.KIND_EXCEPTION, codec.string("v8.service.Admin.Cluster#SessionNotFound")
+                       + codec.string(text) + b"\x00\x80")
+
+
+def test_slow_stages_fail_within_the_call_timeout(fake):
+    """Every stage answered 0.4 s late with timeout 0.5: before, each packet had its own 0.5 s (the call took
+    stages x 0.4 s); now the whole call, connect to answer, is bounded by the timeout."""
+    def script(conn, index, packets):
+        buffer = bytearray()
+        while True:
+            packet = read_client_packet(conn, buffer)
+            if packet is None:
+                return
+            time.sleep(0.4)
+            if packet == codec.INIT_BLOCK:
+                conn.sendall(codec.packet(codec.CONNECT_ACK, b"\x80"))
+            elif packet[0] == codec.ENDPOINT_OPEN:
+                conn.sendall(codec.packet(codec.ENDPOINT_OPEN_ACK,
+                                          codec.string(codec.SERVICE) + codec.string("16.0") + b"\x01\x80"))
+            else:
+                conn.sendall(ACK)
+    server = fake(script)
+    started = time.monotonic()
+    with pytest.raises(E.RacTimeoutError, match=r"the call took 0\.[5-9] s, its timeout is 0.5 s \(after 1 retries\)"):
+        backend(server, timeout=0.5, retries=1, cluster_user="cadmin", cluster_password="x").terminate(CLUSTER, SESSION)
+    # two attempts of at most 0.5 s each and one 0.01 s pause; generous for a loaded machine, far below 4 x 0.4 x 2
+    assert time.monotonic() - started < 2 * 0.5 + 0.8
+
+
+def stray_ack_after_auth(conn, index, packets):
+    """Connection 0 sends one acknowledgement too many after authentication; every terminate is refused."""
+    buffer = bytearray()
+    handshake(conn, buffer, packets)
+    while True:
+        packet = read_client_packet(conn, buffer)
+        if packet is None or packet[0] == codec.ENDPOINT_CLOSE:
+            return
+        packets.append(packet)
+        method = codec.read_message(packet[2:] if packet[1] < 0x80 else packet[3:]).method
+        if method == codec.CLUSTER_AUTH:
+            conn.sendall(ACK + ACK if index == 0 else ACK)
+        else:
+            conn.sendall(refusal("Сеанс с указанным идентификатором не найден"))
+
+
+def test_a_stray_acknowledgement_is_never_taken_for_the_answer(fake):
+    server = fake(stray_ack_after_auth)
+    with pytest.raises(E.RasStrayPacketError, match="sent a packet \\(0x0e\\) nobody asked for") as info:
+        backend(server, cluster_user="cadmin", cluster_password="x").terminate(CLUSTER, SESSION)
+    assert info.value.transient
+    time.sleep(0.1)
+    sent = [codec.read_message(p[2:]).method for p in server.received[0][2:]]
+    assert sent == [codec.CLUSTER_AUTH]  # the terminate never went out on the connection with the stray packet
+
+
+def test_after_a_stray_packet_the_call_is_retried_on_a_fresh_connection(fake):
+    server = fake(stray_ack_after_auth)
+    with pytest.raises(E.SessionNotFoundError):  # the server's real answer, not the stray "done"
+        backend(server, retries=1, cluster_user="cadmin", cluster_password="x").terminate(CLUSTER, SESSION)
+    assert len(server.received) == 2
+
+
+def infobase_answer(uuid, skip=b""):
+    values = dict((key, "" if kind in ("string",) else 0) for key, kind in codec.INFOBASE_WIRE)
+    values.update(infobase=uuid, name="ЗУП", denied_from="", denied_to="", license_distribution="allow",
+                  sessions_deny=False, scheduled_jobs_deny=False, external_session_manager_required=False,
+                  reserve_working_processes=False)
+    record = codec.WireInfobase(values, tail=b"\x00" + codec.int32(999) + codec.int32(888) + codec.int32(777))
+    return ras_message(codec.KIND_MESSAGE, skip + record.encode(), 0x31)
+
+
+def infobase_server(answer):
+    def script(conn, index, packets):
+        buffer = bytearray()
+        handshake(conn, buffer, packets)
+        while True:
+            packet = read_client_packet(conn, buffer)
+            if packet is None or packet[0] == codec.ENDPOINT_CLOSE:
+                return
+            packets.append(packet)
+            method = codec.read_message(packet[2:] if packet[1] < 0x80 else packet[3:]).method
+            conn.sendall(answer if method == codec.INFOBASE_INFO else ACK)
+    return script
+
+
+def test_the_record_of_another_infobase_is_never_written(fake):
+    server = fake(infobase_server(infobase_answer(OTHER_INFOBASE)))
+    native = backend(server, cluster_user="cadmin", cluster_password="x")
+    with pytest.raises(E.RasProtocolError, match="asked for infobase %s, the answer holds the record of %s"
+                       % (INFOBASE, OTHER_INFOBASE)):
+        native.infobase_update(CLUSTER, INFOBASE, sessions_deny=True)
+    time.sleep(0.1)
+    methods = [codec.read_message(p[2:] if p[1] < 0x80 else p[3:]).method for p in server.received[0][2:]]
+    assert codec.INFOBASE_UPDATE not in methods and codec.INFOBASE_INFO in methods
+
+
+@pytest.mark.parametrize("skip", [b"", b"\x00"], ids=["uuid-at-0", "uuid-at-1"])
+def test_the_asked_record_is_read_at_offset_0_or_1(fake, skip):
+    server = fake(infobase_server(infobase_answer(INFOBASE, skip)))
+    record = backend(server, cluster_user="cadmin", cluster_password="x").infobase_info(CLUSTER, INFOBASE)
+    assert record["infobase"] == INFOBASE and record["name"] == "ЗУП"
