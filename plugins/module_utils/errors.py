@@ -87,6 +87,12 @@ class RacTimeoutError(RacError):
     transient = True
 
 
+class RacOutputTooLargeError(RacError):
+    summary = "rac printed more than this collection reads"
+    hint = ("Check that rac_path is 1C's rac (not a script that prints without end), or narrow the call "
+            "(infobase filters list fewer sessions)")
+
+
 class RasProtocolError(RacError):
     """The native backend got bytes it cannot read (not ras, a proxy in the way, or a ras version it does not know)."""
 
