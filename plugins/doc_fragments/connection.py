@@ -18,7 +18,7 @@ options:
     default: localhost
   ras_port:
     description:
-      - TCP port of C(ras).
+      - TCP port of C(ras), 1 to 65535.
     type: int
     default: 1545
   backend:

@@ -424,3 +424,28 @@ def test_the_asked_record_is_read_at_offset_0_or_1(fake, skip):
     server = fake(infobase_server(infobase_answer(INFOBASE, skip)))
     record = backend(server, cluster_user="cadmin", cluster_password="x").infobase_info(CLUSTER, INFOBASE)
     assert record["infobase"] == INFOBASE and record["name"] == "ЗУП"
+
+
+def test_a_thousand_workers_open_at_most_64_connections(fake):
+    """concurrency: 1000 opened 959 connections to one ras; the pool holds at most 64 (bulk caps its workers too)."""
+    from ansible_collections.onec.cluster.plugins.module_utils.bulk import MAX_CONCURRENCY, end_each
+    from ansible_collections.onec.cluster.plugins.module_utils.native.backend import MAX_CONNECTIONS
+
+    def slow_acks(conn, index, packets):
+        buffer = bytearray()
+        handshake(conn, buffer, packets)
+        while True:
+            packet = read_client_packet(conn, buffer)
+            if packet is None or packet[0] == codec.ENDPOINT_CLOSE:
+                return
+            time.sleep(0.05)
+            conn.sendall(ACK)
+    server = fake(slow_acks)
+    native = backend(server, cluster_user="cadmin", cluster_password="x")
+    sessions = [{"session": "00000000-0000-4000-8000-%012d" % n} for n in range(300)]
+    outcome = end_each(sessions, lambda s: native.terminate(CLUSTER, s["session"]), E.SessionNotFoundError,
+                       concurrency=1000)
+    native.close()
+    assert len(outcome.ended) == 300
+    assert MAX_CONCURRENCY == MAX_CONNECTIONS == 64
+    assert native.connections_opened <= 64 and len(server.received) <= 64
