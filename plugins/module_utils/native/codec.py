@@ -29,6 +29,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import re
 import struct
 import uuid as uuidlib
 
@@ -311,19 +312,45 @@ def read_open_ack(payload):
     return reader.string(), reader.string()
 
 
+_SUPPORTED_RE = re.compile(r"supported=\s*((?:\d+\.\d+\s*,?\s*)+)")
+
+
+class OpenFailure:
+    """A refusal to open the admin service (0x0f): who refused, what ras said, the versions it said it supports."""
+
+    def __init__(self, name, message, supported):
+        self.name = name  # the exception class, "" when the head could not be read
+        self.message = message
+        self.supported = supported  # versions named after "supported=", [] when none
+
+    @property
+    def unsupported_version(self):
+        return "UnsupportedService" in self.name
+
+
 def read_open_failure(payload):
-    """Versions a server names when it refuses the asked one. UNVERIFIED: no capture of this answer exists; we
-    take every 'N.N' string found in it, which is what a list of versions would look like whatever its framing."""
-    versions = []
+    """The refusal of an endpoint open (0x0f) -> OpenFailure.
+
+    UNVERIFIED: no capture of this answer exists. Four public sources (khorevaa/ras-client's EndpointFailure parser,
+    v8platform/protos, the names of 1C's Java library, Rac-Rust's handshake) agree on its layout: service id, the
+    echoed version, endpoint id, class ``v8.service.UnsupportedService``, message, trace count, then a cause whose
+    message holds ``... supported=3.0,...,10.0,11.0]``. The head is read in that layout; the versions are looked
+    for after ``supported=`` anywhere in it (the cause's framing is not known), never taken from the echoed
+    version.
+    """
+    name = message = ""
     reader = Reader(payload)
-    while reader.remaining():
-        try:
-            text = reader.string()
-        except CodecError:
-            break
-        if text and all(part.isdigit() for part in text.split(".")) and text.count(".") == 1:
-            versions.append(text)
-    return versions
+    try:
+        reader.string()  # service
+        reader.string()  # the version asked for, echoed
+        reader.varint()  # endpoint id
+        name, message = reader.string() or "", reader.string() or ""
+    except CodecError:
+        pass
+    text = bytes(payload).decode("utf-8", "replace")
+    found = _SUPPORTED_RE.search(text)
+    supported = re.findall(r"\d+\.\d+", found.group(1)) if found else []
+    return OpenFailure(name, message, supported)
 
 
 # -- records ------------------------------------------------------------------

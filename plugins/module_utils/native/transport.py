@@ -81,9 +81,14 @@ class RasConnection:
 
     # -- life cycle -------------------------------------------------------------------------------------------
     def open(self):
-        """Connect and open the admin endpoint: the newest version we speak, else one the server names."""
+        """Connect and open the admin endpoint: the newest version we speak that ras takes.
+
+        A refusal (0x0f) moves to the next lower version, on a fresh connection. The versions ras names after
+        ``supported=`` only reorder the ones left (those it named first), never remove one: the refusal's layout
+        is UNVERIFIED (codec.read_open_failure).
+        """
         wanted = list(self.versions)
-        offered = None
+        refusals, supported = [], []
         while wanted:
             version = wanted.pop(0)
             self._connect()
@@ -106,11 +111,15 @@ class RasConnection:
                 raise self._protocol("unexpected packet 0x%02x when opening the admin service" % kind)
             # UNVERIFIED: no capture of a refused version exists; a fresh connection per attempt is the safe way.
             self.close()
-            offered = codec.read_open_failure(payload)
-            if offered:
-                wanted = [v for v in wanted if v in offered]
-        raise self._protocol("no service version in common: this collection speaks %s; ras offers %s"
-                             % (", ".join(self.versions), ", ".join(offered) if offered else "none it named"))
+            failure = codec.read_open_failure(payload)
+            said = ": ".join(part for part in (failure.name, failure.message) if part)
+            refusals.append("%s (ras said: %s)" % (version, said) if said else "%s (refused)" % version)
+            if failure.supported:
+                supported = failure.supported
+                wanted = [v for v in wanted if v in supported] + [v for v in wanted if v not in supported]
+        raise self._protocol("ras opened none of the service versions this collection speaks; tried %s; %s"
+                             % ("; ".join(refusals), "ras named as supported: %s" % ", ".join(supported) if supported
+                                else "ras named no version it supports"))
 
     def _connect(self):
         deadline = self._deadline()

@@ -280,18 +280,56 @@ def test_not_ras_at_all(fake):
         backend(server).clusters()
 
 
-def test_no_service_version_in_common(fake):
+def refusal_in_the_agreed_layout(version, supported):
+    """A 0x0f refusal as four public sources lay it out (codec.read_open_failure): the echoed version first."""
+    return codec.packet(codec.ENDPOINT_FAILURE, (
+        codec.string(codec.SERVICE) + codec.string(version) + codec.varint(1)
+        + codec.string("v8.service.UnsupportedService") + codec.string("Версия сервиса не поддерживается")
+        + b"\x00" + b"\x01" + codec.string("v8.service.UnsupportedService")
+        + codec.string("[service=v8.service.Admin.Cluster, version=%s, supported=%s]" % (version, supported))
+        + b"\x00\x80"))
+
+
+def older_ras(supported, speaks):
+    """A ras that opens only the versions in ``speaks`` and refuses others in the agreed layout."""
     def script(conn, index, packets):
         buffer = bytearray()
         packets.append(read_client_packet(conn, buffer))
         conn.sendall(codec.packet(codec.CONNECT_ACK, b"\x80"))
         packets.append(read_client_packet(conn, buffer))
-        conn.sendall(codec.packet(codec.ENDPOINT_FAILURE, codec.string("9.0") + codec.string("10.0")))
-    server = fake(script)
-    conn = RasConnection("127.0.0.1", server.port, 2)
-    with pytest.raises(E.RasProtocolError, match="this collection speaks 16.0, 11.0; ras offers 9.0, 10.0"):
-        conn.open()
-    assert [p[2:] for p in (server.received[0][1],)] == [codec.endpoint_open("16.0")[2:]]
+        asked = [v for v in ("16.0", "11.0", "10.0") if codec.string(v) in packets[-1]][0]
+        if asked not in speaks:
+            conn.sendall(refusal_in_the_agreed_layout(asked, supported))
+            return
+        conn.sendall(codec.packet(codec.ENDPOINT_OPEN_ACK, codec.string(codec.SERVICE) + codec.string(asked)
+                                  + b"\x01\x80"))
+        conn.recv(10)
+    return script
+
+
+def test_an_older_ras_refusing_16_is_opened_on_11(fake):
+    """Before, the echoed "16.0" was taken for the list of supported versions: "no service version in common"."""
+    server = fake(older_ras("3.0,4.0,5.0,6.0,7.0,8.0,9.0,10.0,11.0", ("11.0",)))
+    conn = RasConnection("127.0.0.1", server.port, 2).open()
+    assert conn.version == "11.0" and len(server.received) == 2  # a fresh connection for the second try
+    conn.close()
+
+
+def test_a_refusal_without_a_list_still_tries_the_next_version(fake):
+    server = fake(older_ras("", ("11.0",)))
+    assert RasConnection("127.0.0.1", server.port, 2).open().version == "11.0"
+
+
+def test_no_service_version_in_common_says_what_was_tried_and_what_ras_said(fake):
+    server = fake(older_ras("3.0,4.0,5.0,6.0,7.0,8.0,9.0,10.0", ()))
+    started = time.monotonic()
+    with pytest.raises(E.RasProtocolError) as info:
+        RasConnection("127.0.0.1", server.port, 2).open()
+    text = info.value.describe()
+    assert ("ras opened none of the service versions this collection speaks; tried 16.0 (ras said: "
+            "v8.service.UnsupportedService: Версия сервиса не поддерживается); 11.0 (ras said: ") in text
+    assert "ras named as supported: 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0" in text
+    assert time.monotonic() - started < 2 + 1  # both tries within the one call's timeout
 
 
 def test_falls_back_to_a_version_the_server_names(fake):
