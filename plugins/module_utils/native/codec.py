@@ -216,17 +216,18 @@ def connection_disconnect(cluster, process, connection):
 
 
 class Reader:
-    """Reads values off one payload; any overrun is a CodecError."""
+    """Reads values off one payload (bytes, or a memoryview on the receive buffer: a 250 MB answer is not copied);
+    any overrun is a CodecError."""
 
     def __init__(self, data, pos=0):
-        self.data = bytes(data)
+        self.data = data if isinstance(data, (bytes, memoryview)) else memoryview(data)
         self.pos = pos
 
     def remaining(self):
         return len(self.data) - self.pos
 
     def rest(self):
-        out = self.data[self.pos:]
+        out = bytes(self.data[self.pos:])
         self.pos = len(self.data)
         return out
 
@@ -257,6 +258,16 @@ class Reader:
 
 def read_packet(buffer):
     """(type, payload, bytes used) of the first whole packet in ``buffer``, or None if it is not all there yet."""
+    found = packet_bounds(buffer)
+    if found is None:
+        return None
+    kind, start, end = found
+    return kind, bytes(buffer[start:end]), end
+
+
+def packet_bounds(buffer):
+    """(type, where its payload starts, where it ends) of the first whole packet in ``buffer``, or None if it is not
+    all there yet: the caller reads the payload in place (transport.py hands it on as a memoryview)."""
     if not buffer:
         return None
     kind = buffer[0]
@@ -277,7 +288,7 @@ def read_packet(buffer):
             raise CodecError("a packet length longer than 4 bytes")
     if len(buffer) < pos + length:
         return None
-    return kind, bytes(buffer[pos:pos + length]), pos + length
+    return kind, pos, pos + length
 
 
 class Message:
@@ -506,7 +517,7 @@ def _read_string(data, pos):
     if end > len(data):
         raise CodecError("the answer is cut short: a string of %d bytes at offset %d of %d" % (size, pos, len(data)))
     try:
-        return data[pos:end].decode("utf-8"), end
+        return str(data[pos:end], "utf-8"), end
     except UnicodeDecodeError:
         raise CodecError("a string that is not UTF-8 at offset %d" % pos)
 

@@ -253,13 +253,11 @@ class RasConnection:
         deadline = deadline or self._deadline()
         while True:
             try:
-                found = codec.read_packet(self.buffer)
+                found = codec.packet_bounds(self.buffer)
             except codec.CodecError as exc:
                 raise self._protocol(str(exc))
             if found is not None:
-                kind, payload, used = found
-                del self.buffer[:used]
-                return kind, payload
+                return self._take_packet(*found)
             self._check_length()
             left = self._left(deadline, "no complete answer arrived")
             try:
@@ -278,6 +276,13 @@ class RasConnection:
                         self.address, "in the middle of an answer (%d bytes of it arrived)" % had if had
                         else "without answering"))
             self.buffer.extend(data)
+
+    def _take_packet(self, kind, start, end):
+        """The packet's payload as a view on the buffer it arrived in, not a copy (a session list of 30,000 is tens
+        of MB); that buffer is handed over, what followed the packet goes to a new one."""
+        received = self.buffer
+        self.buffer = bytearray(received[end:]) if end < len(received) else bytearray()
+        return kind, memoryview(received)[start:end]
 
     def _check_length(self):
         """A packet header announcing more than MAX_PACKET is not waited for."""

@@ -487,3 +487,18 @@ def test_a_thousand_workers_open_at_most_64_connections(fake):
     assert len(outcome.ended) == 300
     assert MAX_CONCURRENCY == MAX_CONNECTIONS == 64
     assert native.connections_opened <= 64 and len(server.received) <= 64
+
+
+def test_an_answer_is_decoded_in_place_not_copied(fake):
+    """A 250 MB packet cost three copies (buffer, slice, bytes()); now the payload is a view on the buffer it
+    arrived in, and the records decoded from it are the same."""
+    server = fake(cluster_list_then(lambda conn, index: conn.sendall(CLUSTERS_ANSWER + CLUSTERS_ANSWER[:5])))
+    conn = RasConnection("127.0.0.1", server.port, 2, ("16.0",))
+    conn.open()
+    conn._send(codec.cluster_list())
+    kind, payload = conn._read_packet()
+    assert kind == codec.ENDPOINT_MESSAGE and isinstance(payload, memoryview)
+    assert bytes(conn.buffer) == CLUSTERS_ANSWER[:5]  # what followed the packet stays for the next read
+    message = codec.read_message(payload)
+    assert codec.decode_clusters(message.body, "16.0") == codec.decode_clusters(
+        codec.read_message(bytes(payload)).body, "16.0")
