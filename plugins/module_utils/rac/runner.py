@@ -249,8 +249,9 @@ class _TooMuch(Exception):
 
 def read_bounded(proc, deadline, limit):
     """(stdout, stderr) of proc, read until both close and proc exits; subprocess.TimeoutExpired past ``deadline``,
-    _TooMuch past ``limit`` bytes. Only what is read is held: never more than ``limit`` plus one chunk."""
-    chunks = {proc.stdout: [], proc.stderr: []}
+    _TooMuch past ``limit`` bytes. Each stream grows one buffer (no list of chunks joined at the end: that would
+    hold the output twice)."""
+    chunks = {proc.stdout: bytearray(), proc.stderr: bytearray()}
     total = 0
     with selectors.DefaultSelector() as selector:
         for stream in chunks:
@@ -264,12 +265,12 @@ def read_bounded(proc, deadline, limit):
                 if not data:
                     selector.unregister(key.fileobj)
                     continue
-                chunks[key.fileobj].append(data)
+                chunks[key.fileobj] += data
                 total += len(data)
                 if total > limit:
                     raise _TooMuch()
     proc.wait(max(0.01, deadline - time.monotonic()))
-    return b"".join(chunks[proc.stdout]), b"".join(chunks[proc.stderr])
+    return chunks[proc.stdout], chunks[proc.stderr]
 
 
 def end_group(proc):
