@@ -65,9 +65,9 @@ options:
     type: str
   timeout:
     description:
-      - Seconds one rac call (with O(backend=native), one whole call: connecting, opening, authenticating, the
-        request and its answer) may take before it is stopped and reported. With O(backend=rac), rac and every
-        process it started are ended then.
+      - Seconds one rac call (with O(backend=native), one whole call, from connecting and authenticating to the
+        answer) may take before it is stopped and reported. With O(backend=rac), rac and every process it started
+        are ended then.
     type: int
     default: 30
   retries:
