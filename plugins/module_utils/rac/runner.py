@@ -260,7 +260,7 @@ def read_bounded(proc, deadline, limit):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise subprocess.TimeoutExpired(proc.args, left)
-            for key, _ in selector.select(left):
+            for key, _events in selector.select(left):
                 data = os.read(key.fd, 1 << 20)
                 if not data:
                     selector.unregister(key.fileobj)

@@ -202,7 +202,7 @@ def test_a_timeout_ends_the_wrapper_and_its_children(tmp_path):
         RacRunner(rac, "h:1", timeout=0.5, retries=0).run([])
     assert time.monotonic() - started < 0.5 + 3
     child = int(pids.read_text())
-    for _ in range(50):  # reaped by init at its own pace
+    for _attempt in range(50):  # reaped by init at its own pace
         try:
             os.kill(child, 0)
         except ProcessLookupError:
