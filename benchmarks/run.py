@@ -365,6 +365,32 @@ def bench_native(args, rows, results):
                  role["median_s"] / fleet_parallel["median_s"]))
 
 
+def bench_large(args, rows, results):
+    """session_info on one server with 30,000 sessions (issue 19), every field, both backends: module process time
+    and peak memory (targets: under 3 s and 300 MB)."""
+    count = args.large_sessions
+    label = "session_info, %d sessions" % count
+    results["large"] = {"sessions": count}
+    with Fleet(1, count, args.latency_ms) as fleet:
+        server = fleet.data["servers"][0]
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".build", "collections"))
+        module_path = os.path.join(ROOT, "plugins", "modules", "session_info.py")
+        for backend in ("rac", "native"):
+            module_args = {"ANSIBLE_MODULE_ARGS": {
+                "ras_host": "127.0.0.1", "ras_port": server["port"], "rac_path": RAC, "backend": backend,
+                "cluster_user": server["cluster_user"], "cluster_password": server["cluster_password"]}}
+            args_file = os.path.join(fleet.dir, "args.json")
+            with open(args_file, "w") as handle:
+                json.dump(module_args, handle)
+            runs = [timed_with_peak([sys.executable, module_path, args_file], env) for attempt in range(args.runs)]
+            times = [elapsed for elapsed, peak in runs]
+            peak_mb = max(peak for elapsed, peak in runs)
+            results["large"][backend] = {"module_median_s": statistics.median(times), "module_runs_s": times,
+                                         "module_peak_rss_mb": peak_mb}
+            rows.append((label, "module process, %s (target < 3 s)" % backend, statistics.median(times), 3, None))
+            rows.append((label, "  peak memory, MB, %s (target < 300)" % backend, peak_mb, None, None))
+
+
 def print_table(rows):
     print("\n%-44s %-52s %10s %9s %8s %9s" % ("scenario", "contender", "median s", "rac calls", "ratio", "speed-up"))
     print("-" * 137)
@@ -405,7 +431,8 @@ def main(argv=None):
     parser.add_argument("--fleet-sizes", type=lambda s: [int(x) for x in s.split(",")], default=[5, 10, 20])
     parser.add_argument("--info-sessions", type=int, default=10000)
     parser.add_argument("--parse-sessions", type=int, default=50000)
-    parser.add_argument("--only", default="bulk,concurrency,fleet,info,window")
+    parser.add_argument("--large-sessions", type=int, default=30000)
+    parser.add_argument("--only", default="bulk,concurrency,fleet,info,window,large")
     args = parser.parse_args(argv)
     rows, results = [], {}
     for name in args.only.split(","):

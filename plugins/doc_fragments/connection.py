@@ -19,7 +19,7 @@ options:
     default: localhost
   ras_port:
     description:
-      - TCP port of C(ras).
+      - TCP port of C(ras), 1 to 65535.
       - When not set, the environment variable E(ONEC_RAS_PORT) if it is set.
     type: int
     default: 1545
@@ -71,8 +71,9 @@ options:
     type: str
   timeout:
     description:
-      - Seconds one rac call (with O(backend=native), one connection attempt or one answer) may take before it is
-        stopped and reported.
+      - Seconds one rac call (with O(backend=native), one whole call, from connecting and authenticating to the
+        answer) may take before it is stopped and reported. With O(backend=rac), rac and every process it started
+        are ended then.
     type: int
     default: 30
   retries:

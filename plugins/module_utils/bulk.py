@@ -19,7 +19,12 @@ import threading
 from collections import namedtuple
 
 from ansible_collections.onec.cluster.plugins.module_utils.audit import append
-from ansible_collections.onec.cluster.plugins.module_utils.errors import ConnectionNotFoundError, RacError, SessionNotFoundError
+from ansible_collections.onec.cluster.plugins.module_utils.errors import (
+    ConnectionNotFoundError,
+    ModuleInputError,
+    RacError,
+    SessionNotFoundError,
+)
 from ansible_collections.onec.cluster.plugins.module_utils.glue import text_diff
 from ansible_collections.onec.cluster.plugins.module_utils.records import CONNECTION_SUMMARY, SESSION_SUMMARY, project
 
@@ -103,6 +108,22 @@ def _restore_signals(previous):
         signal.signal(number, handler)
 
 
+# The most items ended at once: the most connections one module opens to one ras (native backend, the listing's
+# connection included: the pool reuses it) or rac runs it starts at once (rac backend).
+MAX_CONCURRENCY = 64
+
+
+def check_concurrency(module):
+    """Option concurrency: below 1 fails before any call; above MAX_CONCURRENCY is capped, with a warning."""
+    concurrency = module.params["concurrency"]
+    if concurrency < 1:
+        raise ModuleInputError("concurrency must be 1 or more")
+    if concurrency > MAX_CONCURRENCY:
+        module.warn("concurrency %d is capped at %d, the most calls this collection makes at once to one ras"
+                    % (concurrency, MAX_CONCURRENCY))
+        module.params["concurrency"] = MAX_CONCURRENCY
+
+
 def end_each(records, end_one, gone_error, concurrency=8, fields=SESSION_SUMMARY, check_mode=False, audit=None):
     """Call end_one(record) for each record, ``concurrency`` at a time -> a BulkOutcome.
 
@@ -147,7 +168,7 @@ def end_each(records, end_one, gone_error, concurrency=8, fields=SESSION_SUMMARY
 
     previous = _catch_stop_signals(stop)
     try:
-        _run_workers(work, max(1, min(concurrency, len(records))))
+        _run_workers(work, max(1, min(concurrency, MAX_CONCURRENCY, len(records))))
     finally:
         _restore_signals(previous)
     outcome.stopped_by = stop.reason

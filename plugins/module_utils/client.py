@@ -23,7 +23,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.errors import (
     RacError,
     where_text,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.records import is_uuid
+from ansible_collections.onec.cluster.plugins.module_utils.records import check_text, is_uuid
 
 
 class Client:
@@ -123,6 +123,9 @@ class Client:
             return self.backend.infobase_info(self.cluster_uuid, infobase)
 
     def infobase_update(self, infobase, name=None, **fields):
+        for key, value in fields.items():
+            if isinstance(value, str):
+                check_text(key, value)  # the same texts for both backends, before the call
         with self._located(name or infobase):
             self.backend.infobase_update(self.cluster_uuid, infobase, **fields)
 
@@ -133,11 +136,13 @@ class Client:
             return self.backend.sessions(self.cluster_uuid, infobase, licenses)
 
     def terminate(self, session, message=None):
+        check_text("error_message", message)  # the same texts for both backends, before the call
         with self._located():
             self.backend.terminate(self.cluster_uuid, session, message)
 
     def interrupt(self, session, message=None):
         """Interrupt the current server call of a session; the session stays."""
+        check_text("error_message", message)
         with self._located():
             self.backend.interrupt(self.cluster_uuid, session, message)
 

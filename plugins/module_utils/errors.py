@@ -87,12 +87,24 @@ class RacTimeoutError(RacError):
     transient = True
 
 
+class RacOutputTooLargeError(RacError):
+    summary = "rac printed more than this collection reads"
+    hint = ("Check that rac_path is 1C's rac (not a script that prints without end), or narrow the call "
+            "(infobase filters list fewer sessions)")
+
+
 class RasProtocolError(RacError):
     """The native backend got bytes it cannot read (not ras, a proxy in the way, or a ras version it does not know)."""
 
     summary = "the answer of the 1C administration server (ras) is not in the RAS protocol this collection speaks"
     hint = ("Check that ras_host and ras_port point at ras itself (not at ragent, a proxy or another service), "
             "or use backend: rac")
+
+
+class RasStrayPacketError(RasProtocolError):
+    """ras sent a packet nobody asked for: that connection cannot be trusted, a fresh one may be (retried)."""
+
+    transient = True
 
 
 class RasUnreachableError(RacError):

@@ -18,7 +18,7 @@ import json
 from ansible.module_utils.common.parameters import env_fallback
 
 from ansible_collections.onec.cluster.plugins.module_utils.client import Client
-from ansible_collections.onec.cluster.plugins.module_utils.errors import RacError
+from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError, RacError
 from ansible_collections.onec.cluster.plugins.module_utils.safe import guard
 from ansible_collections.onec.cluster.plugins.module_utils.server_clock import ServerClock
 
@@ -81,8 +81,15 @@ def argument_spec(**module_options):
     return spec
 
 
+# A TCP port: Python's socket would take 109029 as 109029 % 65536 = 43493, another port, silently.
+PORT_RANGE = (1, 65535)
+
+
 def client_from_params(params):
     """A Client on the backend the options name: rac (runs rac) or native (speaks the RAS protocol itself)."""
+    if not PORT_RANGE[0] <= params["ras_port"] <= PORT_RANGE[1]:
+        raise ModuleInputError("ras_port %s is not a TCP port: use %d-%d (ras listens on 1545 by default)"
+                               % ((params["ras_port"],) + PORT_RANGE))
     options = dict(
         host=params["ras_host"],
         port=params["ras_port"],

@@ -45,6 +45,25 @@ def require_uuid(value, what):
     return value.lower()
 
 
+# The longest text sent to ras (a message to users, a lock's texts), in UTF-8 bytes. UNVERIFIED: ras's own limit is
+# not known; rac carries a text in one command-line argument (at most 128 KB on Linux), so this bound keeps both
+# backends taking the same texts, with room for the option's name.
+MAX_TEXT_BYTES = 65536
+
+
+def check_text(option, value):
+    """A text for ras, checked the same for both backends before any call: no NUL (rac cannot receive one on its
+    command line, so the native backend does not send one either), at most MAX_TEXT_BYTES."""
+    if value is None:
+        return
+    if "\x00" in value:
+        raise ModuleInputError("%s contains a NUL character; remove it (neither rac nor ras takes one)" % option)
+    size = len(value.encode("utf-8"))
+    if size > MAX_TEXT_BYTES:
+        raise ModuleInputError("%s is %d bytes long; a text sent to ras can be at most %d bytes (UTF-8)"
+                               % (option, size, MAX_TEXT_BYTES))
+
+
 def parse_duration(value):
     """'90', '90s', '15m', '2h', '1d', '1h30m' -> seconds."""
     text = str(value).strip().lower()

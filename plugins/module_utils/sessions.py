@@ -70,7 +70,10 @@ class SessionFilter:
                                        self.idle_for, self.hibernated, self.sessions, self.session_ids))
 
     def excluded(self, session):
-        return (session.get("user_name") in self.exclude_users
+        """An exclusion protects its sessions, and, with exclude_users in force, every session whose user name rac's
+        output did not decode exactly (it may be an excluded user's: a guess about bytes never ends a session)."""
+        user = session.get("user_name")
+        return (user in self.exclude_users or bool(self.exclude_users and not decoded_exactly(user))
                 or str(session.get("app_id", "")).lower() in self.exclude_app_ids)
 
     def matches(self, session, now):
@@ -105,6 +108,22 @@ class SessionFilter:
         return [s for s in sessions if self.matches(s, now)]
 
 
+def decoded_exactly(text):
+    """False for a text holding U+FFFD: bytes of rac's output that were not valid in its encoding (rac/runner.py)."""
+    return not isinstance(text, str) or "\ufffd" not in text
+
+
+def undecoded_names_warning(sessions, params):
+    """One warning when user names could not be decoded exactly (None when all were)."""
+    names = sorted(set(s.get("user_name") for s in sessions if not decoded_exactly(s.get("user_name"))))
+    if not names:
+        return None
+    return ("%s of rac's output could not be decoded exactly (shown with U+FFFD): %s; %s" % (
+        _plural(len(names), "user name"), _quoted(names[:LIST_AT_MOST]) + (", ..." if len(names) > LIST_AT_MOST else ""),
+        "their sessions are kept, never ended, since exclude_users is in force" if params.get("exclude_users")
+        else "user filters compare them as shown"))
+
+
 def filter_from_params(params, **selectors):
     """A SessionFilter from the module's filter options; infobases come later (names resolve once rac has listed).
 
@@ -130,16 +149,25 @@ def _squash(text):
     return re.sub(r"[\s_-]+", "", str(text)).lower()
 
 
-def _closest(value, candidates, labels=None, cutoff=0.6):
-    """Up to three of ``candidates`` closest to ``value`` (difflib), compared without case and spaces.
+# Closest values are looked for for this many unknown values per option; the others are named in one warning.
+SUGGEST_AT_MOST = 10
+# Values listed in one summarised warning.
+LIST_AT_MOST = 15
 
-    ``labels`` maps more spellings to a candidate (thin client -> 1CV8C).
-    """
+
+def _suggestion_keys(candidates, labels=None):
+    """Squashed spelling -> candidate, made once per option (``labels``: more spellings, thin client -> 1CV8C)."""
     keys = {}
     for candidate in candidates:
         keys.setdefault(_squash(candidate), candidate)
     for spelling, candidate in (labels or {}).items():
         keys.setdefault(_squash(spelling), candidate)
+    return keys
+
+
+def _closest(value, keys, cutoff=0.6):
+    """Up to three candidates closest to ``value`` (difflib), compared without case and spaces (keys:
+    _suggestion_keys)."""
     found = []
     for key in difflib.get_close_matches(_squash(value), list(keys), n=5, cutoff=cutoff):
         if keys[key] not in found:
@@ -168,11 +196,11 @@ def unmatched_selectors(params, sessions, wanted=None):
     value (likely the one meant, which the exclusion then does not protect). Unknown infobases need no warning:
     they fail.
     """
-    if not any(params.get(option) for option in _NAMED_SELECTORS):
-        return []  # nothing named: no work (session_info may list 10,000 sessions)
     pool = [s for s in sessions if wanted is None or s.get("infobase") in wanted]
-    if not pool:
-        return []
+    undecoded = undecoded_names_warning(pool, params)
+    warnings = [undecoded] if undecoded else []
+    if not any(params.get(option) for option in _NAMED_SELECTORS) or not pool:
+        return warnings  # nothing named: no work (session_info may list 10,000 sessions)
     listed = "the %d sessions listed" % len(pool)
     users = set(s.get("user_name") for s in pool if s.get("user_name"))
     app_ids = set(str(s.get("app_id")) for s in pool if s.get("app_id"))
@@ -191,16 +219,22 @@ def unmatched_selectors(params, sessions, wanted=None):
         ("exclude_users", users, False, None),
         ("exclude_app_ids", app_ids, True, app_spellings),
     ]
-    warnings = []
     for option, there, fold, spellings in checks:
         present = set(v.lower() for v in there) if fold else there
         excluding = option.startswith("exclude_")
-        for value in params.get(option) or []:
-            key = value.lower() if fold else value
-            if key in present or (spellings and key in known_apps):
-                continue
+        unknown = [value for value in params.get(option) or []
+                   if (value.lower() if fold else value) not in present
+                   and not (spellings and value.lower() in known_apps)]
+        if not unknown:
+            continue
+        keys = _suggestion_keys(there, spellings)
+        if len(unknown) > SUGGEST_AT_MOST and not excluding:
+            rest = unknown[SUGGEST_AT_MOST:]
+            warnings.append("%d more values of %s match none of %s, so they select nothing: %s" % (
+                len(rest), option, listed, _listed(rest)))
+        for value in unknown[:SUGGEST_AT_MOST]:
             # an exclusion warns only about a likely typo of a value that is there (a stricter likeness)
-            closest = _closest(value, there, spellings, cutoff=0.8 if excluding else 0.6)
+            closest = _closest(value, keys, cutoff=0.8 if excluding else 0.6)
             if excluding and not closest:
                 continue
             if spellings:
@@ -209,15 +243,28 @@ def unmatched_selectors(params, sessions, wanted=None):
                 option, value, listed, "protects no session" if excluding else "selects nothing",
                 "closest: %s" % _quoted(closest) if closest else "nothing similar there"))
     uuids = set(str(s.get("session")).lower() for s in pool)
-    for uuid in params.get("session") or []:
-        if uuid.lower() not in uuids:
-            warnings.append("session %s is none of %s (it has ended, or is of another cluster or infobase)"
-                            % (uuid, listed))
+    gone = [uuid for uuid in params.get("session") or [] if uuid.lower() not in uuids]
+    if len(gone) == 1:
+        warnings.append("session %s is none of %s (it has ended, or is of another cluster or infobase)"
+                        % (gone[0], listed))
+    elif gone:
+        warnings.append("%d sessions are none of %s (they have ended, or are of another cluster or infobase): %s"
+                        % (len(gone), listed, _listed(gone)))
     numbers = sorted(set(s.get("session_id") for s in pool if s.get("session_id") is not None))
-    for number in params.get("session_id") or []:
-        if number not in numbers:
-            warnings.append("session_id %s matches none of %s; numbers there: %s" % (number, listed, _numbers(numbers)))
+    present_numbers = set(numbers)
+    missing = [number for number in params.get("session_id") or [] if number not in present_numbers]
+    if len(missing) == 1:
+        warnings.append("session_id %s matches none of %s; numbers there: %s" % (missing[0], listed, _numbers(numbers)))
+    elif missing:
+        warnings.append("%d session_id values match none of %s: %s; numbers there: %s"
+                        % (len(missing), listed, _listed(missing), _numbers(numbers)))
     return warnings
+
+
+def _listed(values):
+    """At most LIST_AT_MOST values, then how many there are in all."""
+    shown = ", ".join(str(v) for v in values[:LIST_AT_MOST])
+    return shown + (", ... (%d in all)" % len(values) if len(values) > LIST_AT_MOST else "")
 
 
 def _numbers(numbers, limit=15):

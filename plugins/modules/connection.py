@@ -53,6 +53,8 @@ options:
   concurrency:
     description:
       - How many disconnections run at once.
+      - At most 64 (connections to one ras at once, the listing's included); a larger value is capped at 64, with
+        a warning.
     type: int
     default: 8
 attributes:
@@ -139,7 +141,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.onec.cluster.plugins.module_utils.connections import hanging, list_connections
 from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
 from ansible_collections.onec.cluster.plugins.module_utils.glue import AUDIT_OPTIONS, argument_spec, client_from_params, run_module
-from ansible_collections.onec.cluster.plugins.module_utils.bulk import CONNECTIONS, end_selected
+from ansible_collections.onec.cluster.plugins.module_utils.bulk import CONNECTIONS, check_concurrency, end_selected
 from ansible_collections.onec.cluster.plugins.module_utils.records import require_uuid
 
 EMPTY_RESULT = dict(disconnected=[], already_gone=[], failures=[], matched=0, disconnected_count=0)
@@ -161,8 +163,7 @@ def disconnect(module):
     params = module.params
     if not params["hanging"] and not params["connection"]:
         raise ModuleInputError("no connection selected: set hanging: true, or name connections by uuid")
-    if params["concurrency"] < 1:
-        raise ModuleInputError("concurrency must be 1 or more")
+    check_concurrency(module)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
     selected = select(list_connections(client, params["infobase"]), params)

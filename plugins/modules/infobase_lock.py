@@ -250,6 +250,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.locks import (
     shown,
     uses_relative,
 )
+from ansible_collections.onec.cluster.plugins.module_utils.records import check_text
 from ansible_collections.onec.cluster.plugins.module_utils.glue import (
     AUDIT_OPTIONS,
     argument_spec,
@@ -275,6 +276,15 @@ def desired_locks(params, clock):
     if not params["infobase"]:
         raise ModuleInputError("infobase is required with state=%s" % state)
     return desired_present(params, clock.now()) if state == "present" else desired_absent(params)
+
+
+def check_texts(desired):
+    """Every text of the wanted locks (one lock, or locks by infobase) is one ras takes: fails before any call."""
+    for key, value in desired.items():
+        if isinstance(value, dict):
+            check_texts(value)
+        elif isinstance(value, str):
+            check_text(key, value)
 
 
 def targets(client, params, desired):
@@ -318,6 +328,7 @@ def converge(module):
     params = module.params
     clock = server_clock(module)
     desired = desired_locks(params, clock)
+    check_texts(desired)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
     check_clock(client, clock, params)

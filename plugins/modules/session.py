@@ -80,6 +80,8 @@ options:
   concurrency:
     description:
       - How many terminations run at once.
+      - At most 64 (connections to one ras at once, the listing's included); a larger value is capped at 64, with
+        a warning.
       - "8 is chosen from measurements: see C(docs/performance.md) and C(benchmarks/RESULTS.md) in the repository."
     type: int
     default: 8
@@ -231,14 +233,14 @@ from ansible_collections.onec.cluster.plugins.module_utils.glue import (
     run_module,
     server_clock,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.records import SESSION_SUMMARY, project, require_uuid
+from ansible_collections.onec.cluster.plugins.module_utils.records import SESSION_SUMMARY, check_text, project, require_uuid
 from ansible_collections.onec.cluster.plugins.module_utils.sessions import (
     call_state,
     filter_from_params,
     list_sessions,
     unmatched_selectors,
 )
-from ansible_collections.onec.cluster.plugins.module_utils.bulk import INTERRUPTS, SESSIONS, end_selected
+from ansible_collections.onec.cluster.plugins.module_utils.bulk import INTERRUPTS, SESSIONS, check_concurrency, end_selected
 
 EMPTY_RESULT = dict(already_gone=[], failures=[], matched=0, already_gone_count=0, failed_count=0)
 EMPTY_BY_STATE = {"absent": dict(terminated=[], terminated_count=0),
@@ -259,8 +261,8 @@ def build_filter(params):
 def end_sessions(module):
     params = module.params
     session_filter = build_filter(params)  # bad input fails before any rac call
-    if params["concurrency"] < 1:
-        raise ModuleInputError("concurrency must be 1 or more")
+    check_text("error_message", params["error_message"])  # before any call, as each terminate checks it again
+    check_concurrency(module)
     clock = server_clock(module)
     client = client_from_params(params)
     client.use_cluster(params["cluster"])

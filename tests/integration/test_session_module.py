@@ -72,3 +72,13 @@ def test_guards_end_nothing(make_fleet, playbook):
     assert run.result("srv1c-01")["too_many"]["matched"] == 5
     assert fleet.state()["sessions"] == before
     assert "session terminate" not in fleet.stats()["calls"]
+
+
+def test_concurrency_above_64_is_capped_with_a_warning(make_fleet, playbook):
+    """concurrency: 1000 opened 959 connections to one ras; it is now used as 64, and the task says so."""
+    fleet = make_fleet(servers=1, infobases=2, sessions=150)
+    run = playbook(fleet, "session_module", scenario="everything", session_message="bye", session_concurrency=1000)
+    assert run.rc == 0, run.output
+    ended = run.result("srv1c-01")["ended"]
+    assert any("concurrency 1000 is capped at 64" in w for w in ended["warnings"]), ended.get("warnings")
+    assert ended["terminated_count"] == 150 and not fleet.state()["sessions"]

@@ -142,6 +142,18 @@ def exception(text):
                    codec.string(exception_class(text)) + codec.string(text) + b"\x00\x80")
 
 
+def open_refusal(version, offered):
+    """The endpoint failure (0x0f) refusing ``version``. UNVERIFIED: no capture of it exists; the layout four public
+    sources agree on (see codec.read_open_failure): service, the echoed version, endpoint id, class, message, trace
+    count, a cause whose message lists the supported versions (its framing here: the exception answer's)."""
+    names = ",".join(offered)
+    return (codec.string(codec.SERVICE) + codec.string(version) + codec.varint(codec.ENDPOINT_ID)
+            + codec.string("v8.service.UnsupportedService")
+            + codec.string("Версия %s сервиса %s не поддерживается" % (version, codec.SERVICE)) + b"\x00"
+            + b"\x01" + codec.string("v8.service.UnsupportedService")
+            + codec.string("[service=%s, version=%s, supported=%s]" % (codec.SERVICE, version, names)) + b"\x00\x80")
+
+
 class Connection:
     """The state ras keeps per connection: the service version, who authenticated."""
 
@@ -164,8 +176,7 @@ class Connection:
         service, version = reader.string(), reader.string()
         offered = VERSIONS[self.sim.version]
         if service != codec.SERVICE or version not in offered:
-            # UNVERIFIED: no capture of this answer exists; the versions the server knows, as strings.
-            return codec.packet(codec.ENDPOINT_FAILURE, b"".join(codec.string(v) for v in offered))
+            return codec.packet(codec.ENDPOINT_FAILURE, open_refusal(version, offered))
         self.version = version
         return codec.packet(codec.ENDPOINT_OPEN_ACK, codec.string(service) + codec.string(version) + b"\x01\x80")
 

@@ -18,6 +18,10 @@ __metaclass__ = type
 
 import threading
 
+# The most connections one backend holds to its ras at once (bulk.MAX_CONCURRENCY workers share them with the
+# listing); a caller beyond it waits for one to come back.
+MAX_CONNECTIONS = 64
+
 from ansible_collections.onec.cluster.plugins.module_utils.native import codec
 from ansible_collections.onec.cluster.plugins.module_utils.backend import Backend, retrying
 from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
@@ -37,7 +41,8 @@ class NativeBackend(Backend):
         self._new_connection = connection_factory or (lambda: RasConnection(host, port, timeout))
         self._idle = []
         self._all = []
-        self._lock = threading.Lock()
+        self._busy = 0
+        self._lock = threading.Condition()
 
     # -- connections ------------------------------------------------------------------------------------------
     @property
@@ -52,6 +57,9 @@ class NativeBackend(Backend):
 
     def _acquire(self):
         with self._lock:
+            while not self._idle and self._busy >= MAX_CONNECTIONS:
+                self._lock.wait()
+            self._busy += 1
             if self._idle:
                 return self._idle.pop()
             conn = self._new_connection()
@@ -60,15 +68,19 @@ class NativeBackend(Backend):
 
     def _release(self, conn):
         with self._lock:
+            self._busy -= 1
             self._idle.append(conn)
+            self._lock.notify()
 
     def _run(self, work):
         """work(connection) on a pooled connection, retried on a fresh one after a transient failure."""
         def once():
             conn = self._acquire()
+            conn.begin()  # ``timeout`` bounds this whole attempt: connect, open, authenticate, request, answer
             try:
                 return work(conn)
             finally:
+                conn.end()
                 self._release(conn)  # a broken connection has dropped its socket and reopens on its next call
 
         return retrying(once, self.retries, self.backoff)
@@ -98,7 +110,7 @@ class NativeBackend(Backend):
         conn.authenticate_cluster(cluster, *self.cluster_credentials)
         conn.authenticate_infobase(cluster, *self.infobase_credentials)
         body = conn.call(codec.infobase_info(cluster, infobase), 0x31)
-        return conn.decode(codec.WireInfobase.decode, body)
+        return conn.decode(lambda reader, version: codec.read_infobase_of(reader, version, infobase), body)
 
     def infobase_info(self, cluster, infobase):
         return self._run(lambda conn: self._wire_infobase(conn, cluster, infobase).record())

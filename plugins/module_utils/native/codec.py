@@ -29,6 +29,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import re
 import struct
 import uuid as uuidlib
 
@@ -222,17 +223,18 @@ def connection_disconnect(cluster, process, connection):
 
 
 class Reader:
-    """Reads values off one payload; any overrun is a CodecError."""
+    """Reads values off one payload (bytes, or a memoryview on the receive buffer: a 250 MB answer is not copied);
+    any overrun is a CodecError."""
 
     def __init__(self, data, pos=0):
-        self.data = bytes(data)
+        self.data = data if isinstance(data, (bytes, memoryview)) else memoryview(data)
         self.pos = pos
 
     def remaining(self):
         return len(self.data) - self.pos
 
     def rest(self):
-        out = self.data[self.pos:]
+        out = bytes(self.data[self.pos:])
         self.pos = len(self.data)
         return out
 
@@ -263,6 +265,16 @@ class Reader:
 
 def read_packet(buffer):
     """(type, payload, bytes used) of the first whole packet in ``buffer``, or None if it is not all there yet."""
+    found = packet_bounds(buffer)
+    if found is None:
+        return None
+    kind, start, end = found
+    return kind, bytes(buffer[start:end]), end
+
+
+def packet_bounds(buffer):
+    """(type, where its payload starts, where it ends) of the first whole packet in ``buffer``, or None if it is not
+    all there yet: the caller reads the payload in place (transport.py hands it on as a memoryview)."""
     if not buffer:
         return None
     kind = buffer[0]
@@ -283,7 +295,7 @@ def read_packet(buffer):
             raise CodecError("a packet length longer than 4 bytes")
     if len(buffer) < pos + length:
         return None
-    return kind, bytes(buffer[pos:pos + length]), pos + length
+    return kind, pos, pos + length
 
 
 class Message:
@@ -318,19 +330,45 @@ def read_open_ack(payload):
     return reader.string(), reader.string()
 
 
+_SUPPORTED_RE = re.compile(r"supported=\s*((?:\d+\.\d+\s*,?\s*)+)")
+
+
+class OpenFailure:
+    """A refusal to open the admin service (0x0f): who refused, what ras said, the versions it said it supports."""
+
+    def __init__(self, name, message, supported):
+        self.name = name  # the exception class, "" when the head could not be read
+        self.message = message
+        self.supported = supported  # versions named after "supported=", [] when none
+
+    @property
+    def unsupported_version(self):
+        return "UnsupportedService" in self.name
+
+
 def read_open_failure(payload):
-    """Versions a server names when it refuses the asked one. UNVERIFIED: no capture of this answer exists; we
-    take every 'N.N' string found in it, which is what a list of versions would look like whatever its framing."""
-    versions = []
+    """The refusal of an endpoint open (0x0f) -> OpenFailure.
+
+    UNVERIFIED: no capture of this answer exists. Four public sources (khorevaa/ras-client's EndpointFailure parser,
+    v8platform/protos, the names of 1C's Java library, Rac-Rust's handshake) agree on its layout: service id, the
+    echoed version, endpoint id, class ``v8.service.UnsupportedService``, message, trace count, then a cause whose
+    message holds ``... supported=3.0,...,10.0,11.0]``. The head is read in that layout; the versions are looked
+    for after ``supported=`` anywhere in it (the cause's framing is not known), never taken from the echoed
+    version.
+    """
+    name = message = ""
     reader = Reader(payload)
-    while reader.remaining():
-        try:
-            text = reader.string()
-        except CodecError:
-            break
-        if text and all(part.isdigit() for part in text.split(".")) and text.count(".") == 1:
-            versions.append(text)
-    return versions
+    try:
+        reader.string()  # service
+        reader.string()  # the version asked for, echoed
+        reader.varint()  # endpoint id
+        name, message = reader.string() or "", reader.string() or ""
+    except CodecError:
+        pass
+    text = bytes(payload).decode("utf-8", "replace")
+    found = _SUPPORTED_RE.search(text)
+    supported = re.findall(r"\d+\.\d+", found.group(1)) if found else []
+    return OpenFailure(name, message, supported)
 
 
 # -- records ------------------------------------------------------------------
@@ -491,7 +529,7 @@ def _read_string(data, pos):
     if end > len(data):
         raise CodecError("the answer is cut short: a string of %d bytes at offset %d of %d" % (size, pos, len(data)))
     try:
-        return data[pos:end].decode("utf-8"), end
+        return str(data[pos:end], "utf-8"), end
     except UnicodeDecodeError:
         raise CodecError("a string that is not UTF-8 at offset %d" % pos)
 
@@ -672,6 +710,30 @@ class WireInfobase:
             elif kind == "distribution":
                 parts.append(int32(_code(DISTRIBUTION, value)))
         return b"".join(parts) + self.tail
+
+
+def read_infobase_of(reader, version, infobase):
+    """The infobase record of an info answer (0x31), refused unless it is the record of ``infobase``.
+
+    An update writes back the record it read, so a record of another infobase must never get this far. The
+    record is taken where its uuid is: at offset 0 (the layout of the captured update request, 0x28), or at
+    offset 1 with that byte skipped: a public decode of a successful 16.0 ``infobase info`` answer (Rac-Rust's
+    early docs, the server of our captures) shows the body one byte before the uuid, and its 13-byte 16.0 tail
+    as a bool 0 then int32 999, 888, 777, the layout INFOBASE_TAIL_16 assumes (which option each int is remains
+    UNVERIFIED). Any other layout is refused.
+    """
+    wanted = infobase.lower()
+    start = reader.pos
+    found = []
+    for skip in (0, 1):
+        raw = reader.data[start + skip:start + skip + 16]
+        if len(raw) == 16:
+            found.append(_uuid_text(raw))
+            if found[-1] == wanted:
+                reader.pos = start + skip
+                return WireInfobase.decode(reader, version)
+    raise CodecError("asked for infobase %s, the answer holds the record of %s; nothing was written"
+                     % (wanted, found[0] if found else "no infobase"))
 
 
 def _code(names, value):

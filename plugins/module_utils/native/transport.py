@@ -7,7 +7,10 @@ The bytes are codec.py's; this module owns the socket and turns every fault into
 server, never a hang (every read has a deadline) nor a traceback:
 - nothing listening, a reset, ras closing mid-answer: RasUnreachableError (transient: the caller retries on a new
   connection, as the rac backend does);
-- no answer within ``timeout``: RacTimeoutError (transient);
+- a call (connect, open, authentication, request, answer: everything between ``begin`` and ``end``) not done
+  within ``timeout``: RacTimeoutError (transient), its message stating the time it really took;
+- a packet nobody asked for (bytes waiting before a request is sent): RasStrayPacketError (transient: that
+  connection is dropped, the call retried on a fresh one; the request was not sent on it);
 - bytes that are not the RAS protocol, or no service version in common: RasProtocolError (permanent);
 - an exception answer from ras: the same typed error the rac backend raises for rac's text of it
   (errors.error_from_exception).
@@ -19,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import select
 import socket
 import time
 
@@ -26,6 +30,7 @@ from ansible_collections.onec.cluster.plugins.module_utils.native import codec
 from ansible_collections.onec.cluster.plugins.module_utils.errors import (
     RacTimeoutError,
     RasProtocolError,
+    RasStrayPacketError,
     RasUnreachableError,
     error_from_exception,
 )
@@ -47,14 +52,43 @@ class RasConnection:
         self.sock = None
         self.buffer = bytearray()
         self.calls = 0
+        self.started = None  # when the current call began (begin), for its deadline and messages
         self._cluster_auth = {}  # cluster -> (user, password) sent on this connection
         self._infobase_auth = {}
 
+    # -- the call's clock -------------------------------------------------------------------------------------
+    def begin(self):
+        """Start one call: from now on everything this connection does must be done within ``timeout``."""
+        self.started = time.monotonic()
+
+    def end(self):
+        self.started = None
+
+    def _deadline(self):
+        return (self.started if self.started is not None else time.monotonic()) + self.timeout
+
+    def _left(self, deadline, doing):
+        """Seconds left before ``deadline``; a RacTimeoutError stating the real time taken when none are."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise self._timed_out(deadline, doing)
+        return left
+
+    def _timed_out(self, deadline, doing):
+        self._drop()
+        return RacTimeoutError("ras %s: %s; the call took %.1f s, its timeout is %s s"
+                               % (self.address, doing, time.monotonic() - (deadline - self.timeout), self.timeout))
+
     # -- life cycle -------------------------------------------------------------------------------------------
     def open(self):
-        """Connect and open the admin endpoint: the newest version we speak, else one the server names."""
+        """Connect and open the admin endpoint: the newest version we speak that ras takes.
+
+        A refusal (0x0f) moves to the next lower version, on a fresh connection. The versions ras names after
+        ``supported=`` only reorder the ones left (those it named first), never remove one: the refusal's layout
+        is UNVERIFIED (codec.read_open_failure).
+        """
         wanted = list(self.versions)
-        offered = None
+        refusals, supported = [], []
         while wanted:
             version = wanted.pop(0)
             self._connect()
@@ -77,17 +111,23 @@ class RasConnection:
                 raise self._protocol("unexpected packet 0x%02x when opening the admin service" % kind)
             # UNVERIFIED: no capture of a refused version exists; a fresh connection per attempt is the safe way.
             self.close()
-            offered = codec.read_open_failure(payload)
-            if offered:
-                wanted = [v for v in wanted if v in offered]
-        raise self._protocol("no service version in common: this collection speaks %s; ras offers %s"
-                             % (", ".join(self.versions), ", ".join(offered) if offered else "none it named"))
+            failure = codec.read_open_failure(payload)
+            said = ": ".join(part for part in (failure.name, failure.message) if part)
+            refusals.append("%s (ras said: %s)" % (version, said) if said else "%s (refused)" % version)
+            if failure.supported:
+                supported = failure.supported
+                wanted = [v for v in wanted if v in supported] + [v for v in wanted if v not in supported]
+        raise self._protocol("ras opened none of the service versions this collection speaks; tried %s; %s"
+                             % ("; ".join(refusals), "ras named as supported: %s" % ", ".join(supported) if supported
+                                else "ras named no version it supports"))
 
     def _connect(self):
+        deadline = self._deadline()
         try:
-            self.sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            self.sock = socket.create_connection((self.host, self.port),
+                                                 timeout=self._left(deadline, "no connection accepted"))
         except socket.timeout:
-            raise RacTimeoutError("ras %s did not accept a connection in %s s" % (self.address, self.timeout))
+            raise self._timed_out(deadline, "no connection accepted")
         except (OSError, ValueError) as exc:
             raise RasUnreachableError("cannot connect to %s: %s" % (self.address, _reason(exc)))
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -137,8 +177,9 @@ class RasConnection:
     def _exchange(self, request, answer=None):
         if self.sock is None:
             self.open()
+        self._refuse_stray()
         self._send(request)
-        deadline = time.monotonic() + self.timeout
+        deadline = self._deadline()
         while True:
             kind, payload = self._read_packet(deadline)
             if kind == codec.KEEP_ALIVE:
@@ -171,32 +212,54 @@ class RasConnection:
             raise self._protocol(str(exc))
 
     # -- bytes ------------------------------------------------------------------------------------------------
+    def _refuse_stray(self):
+        """Before a request the connection must hold no unread bytes: an answer read after it would be taken for
+        the request's own (a stray acknowledgement reporting a refused terminate as done). Keep-alives are
+        harmless; anything else drops the connection, and the call is retried on a fresh one."""
+        while True:
+            try:
+                readable = select.select([self.sock], [], [], 0)[0]
+                data = self.sock.recv(1 << 20) if readable else b""
+            except OSError:
+                readable, data = False, b""
+            if readable and not data:
+                self._drop()
+                raise RasUnreachableError("ras %s closed the connection between calls" % self.address)
+            self.buffer.extend(data)
+            found = codec.read_packet(self.buffer) if self.buffer else None
+            if found is not None and found[0] == codec.KEEP_ALIVE:
+                del self.buffer[:found[2]]
+                continue
+            if self.buffer:
+                kind = self.buffer[0]
+                self._drop()
+                raise RasStrayPacketError("ras %s sent a packet (0x%02x) nobody asked for; the connection was "
+                                          "dropped before the request was sent on it" % (self.address, kind))
+            if not readable:
+                return
+
     def _send(self, data):
+        deadline = self._deadline()
         try:
+            self.sock.settimeout(self._left(deadline, "the request was not taken"))
             self.sock.sendall(data)
         except socket.timeout:
-            self._drop()
-            raise RacTimeoutError("ras %s did not take the request in %s s" % (self.address, self.timeout))
+            raise self._timed_out(deadline, "the request was not taken")
         except OSError as exc:
             self._drop()
             raise RasUnreachableError("the connection to %s broke: %s" % (self.address, _reason(exc)))
 
     def _read_packet(self, deadline=None):
-        deadline = deadline or time.monotonic() + self.timeout
+        deadline = deadline or self._deadline()
         while True:
             try:
-                found = codec.read_packet(self.buffer)
+                found = codec.packet_bounds(self.buffer)
             except codec.CodecError as exc:
                 raise self._protocol(str(exc))
             if found is not None:
-                kind, payload, used = found
-                del self.buffer[:used]
-                return kind, payload
+                return self._take_packet(*found)
             self._check_length()
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self._drop()
-                raise RacTimeoutError("ras %s sent no complete answer in %s s" % (self.address, self.timeout))
+            left = self._left(deadline, "no complete answer arrived")
             try:
                 self.sock.settimeout(left)
                 data = self.sock.recv(1 << 20)
@@ -213,6 +276,13 @@ class RasConnection:
                         self.address, "in the middle of an answer (%d bytes of it arrived)" % had if had
                         else "without answering"))
             self.buffer.extend(data)
+
+    def _take_packet(self, kind, start, end):
+        """The packet's payload as a view on the buffer it arrived in, not a copy (a session list of 30,000 is tens
+        of MB); that buffer is handed over, what followed the packet goes to a new one."""
+        received = self.buffer
+        self.buffer = bytearray(received[end:]) if end < len(received) else bytearray()
+        return kind, memoryview(received)[start:end]
 
     def _check_length(self):
         """A packet header announcing more than MAX_PACKET is not waited for."""

@@ -23,18 +23,25 @@ import errno
 import glob
 import os
 import re
+import selectors
+import signal
 import subprocess
+import time
 
 from ansible_collections.onec.cluster.plugins.module_utils.backend import retrying
 from ansible_collections.onec.cluster.plugins.module_utils.errors import (
     ModuleInputError,
     RacNotFoundError,
+    RacOutputTooLargeError,
     RacTimeoutError,
     error_from_run,
 )
 
 # Linux refuses a single argument longer than this (MAX_ARG_STRLEN); rac's own limit is not known.
 MAX_ARGUMENT = 131072 - 1
+
+# What is read of one rac run (stdout and stderr together): a list of 30,000 sessions is about 60 MB.
+MAX_OUTPUT = 128 * 1024 * 1024
 
 # Options whose values are secrets: masked wherever a command is shown.
 SECRET_OPTIONS = frozenset(["--cluster-pwd", "--infobase-pwd", "--permission-code", "--db-pwd", "--agent-pwd"])
@@ -141,12 +148,28 @@ def rac_environment():
     return env
 
 
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
 def decode(data):
-    """rac writes UTF-8 on Linux, the OEM code page (CP866) on Russian Windows."""
+    """rac's output as text, decided the way rac's platform writes it: UTF-8 on Linux, the OEM code page (CP866) on
+    Russian Windows.
+
+    UTF-8 when the output is UTF-8 as a whole. Otherwise CP866 only when it reads as CP866: most of its non-ASCII
+    bytes are no UTF-8 (a Cyrillic letter in CP866 is one byte, which pairs up into a UTF-8 sequence only now and
+    then). Output that is UTF-8 but for a few broken bytes stays UTF-8, each broken byte U+FFFD, so one bad byte
+    never changes every other name (sessions.py treats a name holding U+FFFD as not decoded exactly).
+    """
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp866", errors="replace")
+        pass
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if broken * 8 <= non_ascii:
+        return text
+    return data.decode("cp866", errors="replace")
 
 
 def check_arguments(args):
@@ -189,18 +212,72 @@ class RacRunner:
     def _run_once(self, argv):
         self.calls += 1
         try:
-            # rac in a session of its own: Ctrl-C or a SIGTERM to the playbook's process group must not kill a rac
-            # whose call ras already carried out (its outcome would be lost); the module stops instead, letting
-            # the calls in flight finish (bulk.py). The timeout still kills it.
-            proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  env=self._env, timeout=self.timeout, check=False, start_new_session=True)
-        except subprocess.TimeoutExpired:
-            raise RacTimeoutError("no answer after %s s" % self.timeout, command=mask_args(argv))
+            # rac in a session (and process group) of its own: Ctrl-C or a SIGTERM to the playbook's process group
+            # must not kill a rac whose call ras already carried out (its outcome would be lost); the module stops
+            # instead, letting the calls in flight finish (bulk.py). A timeout or too much output ends the whole
+            # group: a wrapper script's children too.
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env=self._env, start_new_session=True)
         except OSError as exc:
             if exc.errno == errno.E2BIG:
                 raise ModuleInputError("the rac command line is too long for this system", command=mask_args(argv))
             raise RacNotFoundError("cannot run %s: %s" % (self.rac, exc.strerror), command=mask_args(argv))
-        stdout = decode(proc.stdout)
+        started = time.monotonic()
+        try:
+            out, err = read_bounded(proc, started + self.timeout, MAX_OUTPUT)
+        except subprocess.TimeoutExpired:
+            end_group(proc)
+            raise RacTimeoutError("no answer after %.1f s (timeout %s s); rac and its children were ended"
+                                  % (time.monotonic() - started, self.timeout), command=mask_args(argv))
+        except _TooMuch:
+            end_group(proc)
+            raise RacOutputTooLargeError(
+                "rac printed more than %d MB; it was stopped and its output dropped" % (MAX_OUTPUT >> 20),
+                command=mask_args(argv))
+        finally:
+            for stream in (proc.stdout, proc.stderr):
+                stream.close()
+        stdout = decode(out)
         if proc.returncode != 0:
-            raise error_from_run(proc.returncode, decode(proc.stderr), stdout, command=mask_args(argv))
+            raise error_from_run(proc.returncode, decode(err), stdout, command=mask_args(argv))
         return stdout
+
+
+class _TooMuch(Exception):
+    """rac's output went over the bound."""
+
+
+def read_bounded(proc, deadline, limit):
+    """(stdout, stderr) of proc, read until both close and proc exits; subprocess.TimeoutExpired past ``deadline``,
+    _TooMuch past ``limit`` bytes. Each stream grows one buffer (no list of chunks joined at the end: that would
+    hold the output twice)."""
+    chunks = {proc.stdout: bytearray(), proc.stderr: bytearray()}
+    total = 0
+    with selectors.DefaultSelector() as selector:
+        for stream in chunks:
+            selector.register(stream, selectors.EVENT_READ)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(proc.args, left)
+            for key, _events in selector.select(left):
+                data = os.read(key.fd, 1 << 20)
+                if not data:
+                    selector.unregister(key.fileobj)
+                    continue
+                chunks[key.fileobj] += data
+                total += len(data)
+                if total > limit:
+                    raise _TooMuch()
+    proc.wait(max(0.01, deadline - time.monotonic()))
+    return chunks[proc.stdout], chunks[proc.stderr]
+
+
+def end_group(proc):
+    """rac's whole process group killed (it leads its own group: start_new_session), then rac reaped. Called before
+    rac is reaped, so the group id is still rac's own."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:  # the group is gone already: every process of it exited
+        pass
+    proc.wait()

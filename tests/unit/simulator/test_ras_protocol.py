@@ -115,4 +115,5 @@ def test_an_8_3_21_simulator_refuses_service_16(simulator):
         data += sock.recv(100)
     sock.close()
     kind, payload, used = codec.read_packet(data[3:])
-    assert kind == codec.ENDPOINT_FAILURE and codec.read_open_failure(payload) == ["11.0"]
+    failure = codec.read_open_failure(payload)
+    assert kind == codec.ENDPOINT_FAILURE and failure.unsupported_version and failure.supported == ["11.0"]

@@ -254,3 +254,17 @@ def test_interrupt_keeps_the_session_and_an_unknown_one_is_not_found(fleet, clie
     with pytest.raises(E.SessionNotFoundError) as info:
         client.interrupt("00000000-0000-0000-0000-000000000000")
     assert "Сеанс с указанным идентификатором не найден" in info.value.describe()
+
+
+@pytest.mark.parametrize("text, said", [("bye\x00now", "error_message contains a NUL character"),
+                                        ("я" * 500000, "error_message is 1000000 bytes long; a text sent to ras "
+                                                       "can be at most 65536 bytes")])
+def test_texts_neither_backend_takes_fail_before_any_call(fleet, client_for, text, said):
+    """One check in the core for both backends: before, the native backend sent a NUL and a 1 MB message to ras."""
+    client = client_for(fleet.servers[0])
+    client.use_cluster(fleet.servers[0]["cluster"])
+    with pytest.raises(E.ModuleInputError, match=said):
+        client.terminate("00000000-0000-4000-8000-000000000001", text)
+    with pytest.raises(E.ModuleInputError, match=said.replace("error_message", "denied_message")):
+        client.infobase_update("00000000-0000-4000-8000-000000000002", denied_message=text)
+    assert client.calls == 0

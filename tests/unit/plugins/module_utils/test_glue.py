@@ -73,3 +73,10 @@ def test_a_run_imports_only_the_wing_of_its_backend(backend, loaded, never):
     loaded_names = subprocess.run([sys.executable, "-c", script], env=dict(os.environ, PYTHONPATH=os.pathsep.join(
         sys.path)), capture_output=True, text=True, check=True).stdout.split()
     assert loaded in loaded_names and never not in loaded_names
+
+
+@pytest.mark.parametrize("port", [0, 65536, 109029, -1])
+def test_a_port_outside_tcp_range_fails_before_any_call(port):
+    """109029 would reach socket as 109029 % 65536 = 43493, another port, without a word."""
+    with pytest.raises(E.ModuleInputError, match="ras_port %d is not a TCP port: use 1-65535" % port):
+        client_from_params(params(backend="native", ras_port=port))

@@ -69,6 +69,22 @@ def test_safe_value_masks_everywhere_escapes_texts_for_people_and_keeps_data_exa
     assert safe_value({"progress": "ЗУП\x1b 1"}, set()) == {"progress": "ЗУП\\x1b 1"}
 
 
+def test_a_result_with_nothing_to_mask_is_not_copied_and_its_person_texts_are_still_escaped():
+    """The quick way (no secret form, nothing JSON shows raw): the same answers as the walk, without copying the
+    records (30,000 sessions are 1.5 million values)."""
+    sessions = [{"user_name": "Иванов", "denied_message": "строка 1\nстрока 2", "client_ip": ["10.0.0.1"]}]
+    result = {"msg": "ЗУП\x1b[2J done", "sessions": sessions,
+              "diff": {"before": "a\x07\nb\n", "after": "c\n", "before_header": "h"}}
+    safe = safe_value(result, {"pwd"})
+    assert safe["sessions"] is sessions  # not copied
+    assert safe == {"msg": "ЗУП\\x1b[2J done", "sessions": sessions,
+                    "diff": {"before": "a\\x07\nb\n", "after": "c\n", "before_header": "h"}}
+    assert result["msg"] == "ЗУП\x1b[2J done"  # the original is left as it was
+    # a secret (even one JSON escapes, with a quote) anywhere sends it the slow way: masked
+    sessions.append({"user_name": 'p"wd'})
+    assert safe_value(result, {'p"wd'})["sessions"][1] == {"user_name": MASK}
+
+
 class FakeModule:
     def __init__(self, secrets):
         self.no_log_values = set(secrets)

@@ -94,3 +94,32 @@ def test_only_the_infobases_asked_for_count():
 def test_no_session_at_all_is_nothing_to_warn_about():
     assert unmatched_selectors({"user": ["Иванов А.С"], "app_id": ["ThinClient"]}, []) == []
     assert unmatched_selectors({"user": ["Иванов А.С"]}, SESSIONS, [PAYROLL + "0"]) == []
+
+
+# -- issue 19: many values, undecodable names ----------------------------------------------------------------------
+def test_suggestions_are_made_for_at_most_ten_values_and_the_rest_summarised():
+    names = ["Нет-такого %03d" % n for n in range(100)]
+    warnings = warn(user=names)
+    assert len(warnings) == 11  # ten with their closest values, one naming the other ninety
+    assert warnings[0].startswith("90 more values of user match none of the 5 sessions listed, so they select "
+                                  "nothing: Нет-такого 010, Нет-такого 011, ")
+    assert "... (90 in all)" in warnings[0]
+
+
+def test_many_unknown_sessions_make_one_warning():
+    gone = ["11111111-0000-4000-8000-%012d" % n for n in range(10000)]
+    text = only(warn(session=gone))
+    assert text.startswith("10000 sessions are none of the 5 sessions listed")
+    assert text.endswith("... (10000 in all)")
+
+
+def test_undecoded_user_names_are_kept_under_exclusions_and_warned_about():
+    """rac's output with one broken byte: the name holds U+FFFD. It may be the excluded user's own name, so with
+    exclusions in force that session is never selected."""
+    sessions = SESSIONS + [session(9, "Иван\ufffdв А.С.", "1CV8C", "WS-017", "192.0.2.17")]
+    chosen = SessionFilter(exclude_users=["Иванов А.С."]).select(sessions)
+    assert [s["session_id"] for s in chosen] == [2, 3, 4, 1]  # neither Иванов nor the undecoded name
+    assert len(SessionFilter().select(sessions)) == 6  # without exclusions nothing changes
+    text = only(unmatched_selectors({"exclude_users": ["Иванов А.С."]}, sessions))
+    assert "1 user name of rac's output could not be decoded exactly" in text
+    assert "their sessions are kept, never ended, since exclude_users is in force" in text

@@ -227,7 +227,7 @@ def test_refused():
 def test_never_answering_is_a_timeout_not_a_hang(fake):
     server = fake(cluster_list_then(lambda conn, index: time.sleep(5)))
     started = time.monotonic()
-    with pytest.raises(E.RacTimeoutError, match="127.0.0.1:%d sent no complete answer in 0.5 s" % server.port):
+    with pytest.raises(E.RacTimeoutError, match=r"127.0.0.1:%d: no complete answer arrived; the call took 0\.\d s, its timeout is 0.5 s" % server.port):
         backend(server, timeout=0.5).clusters()
     assert time.monotonic() - started < 2
 
@@ -280,18 +280,56 @@ def test_not_ras_at_all(fake):
         backend(server).clusters()
 
 
-def test_no_service_version_in_common(fake):
+def refusal_in_the_agreed_layout(version, supported):
+    """A 0x0f refusal as four public sources lay it out (codec.read_open_failure): the echoed version first."""
+    return codec.packet(codec.ENDPOINT_FAILURE, (
+        codec.string(codec.SERVICE) + codec.string(version) + codec.varint(1)
+        + codec.string("v8.service.UnsupportedService") + codec.string("Версия сервиса не поддерживается")
+        + b"\x00" + b"\x01" + codec.string("v8.service.UnsupportedService")
+        + codec.string("[service=v8.service.Admin.Cluster, version=%s, supported=%s]" % (version, supported))
+        + b"\x00\x80"))
+
+
+def older_ras(supported, speaks):
+    """A ras that opens only the versions in ``speaks`` and refuses others in the agreed layout."""
     def script(conn, index, packets):
         buffer = bytearray()
         packets.append(read_client_packet(conn, buffer))
         conn.sendall(codec.packet(codec.CONNECT_ACK, b"\x80"))
         packets.append(read_client_packet(conn, buffer))
-        conn.sendall(codec.packet(codec.ENDPOINT_FAILURE, codec.string("9.0") + codec.string("10.0")))
-    server = fake(script)
-    conn = RasConnection("127.0.0.1", server.port, 2)
-    with pytest.raises(E.RasProtocolError, match="this collection speaks 16.0, 11.0; ras offers 9.0, 10.0"):
-        conn.open()
-    assert [p[2:] for p in (server.received[0][1],)] == [codec.endpoint_open("16.0")[2:]]
+        asked = [v for v in ("16.0", "11.0", "10.0") if codec.string(v) in packets[-1]][0]
+        if asked not in speaks:
+            conn.sendall(refusal_in_the_agreed_layout(asked, supported))
+            return
+        conn.sendall(codec.packet(codec.ENDPOINT_OPEN_ACK, codec.string(codec.SERVICE) + codec.string(asked)
+                                  + b"\x01\x80"))
+        conn.recv(10)
+    return script
+
+
+def test_an_older_ras_refusing_16_is_opened_on_11(fake):
+    """Before, the echoed "16.0" was taken for the list of supported versions: "no service version in common"."""
+    server = fake(older_ras("3.0,4.0,5.0,6.0,7.0,8.0,9.0,10.0,11.0", ("11.0",)))
+    conn = RasConnection("127.0.0.1", server.port, 2).open()
+    assert conn.version == "11.0" and len(server.received) == 2  # a fresh connection for the second try
+    conn.close()
+
+
+def test_a_refusal_without_a_list_still_tries_the_next_version(fake):
+    server = fake(older_ras("", ("11.0",)))
+    assert RasConnection("127.0.0.1", server.port, 2).open().version == "11.0"
+
+
+def test_no_service_version_in_common_says_what_was_tried_and_what_ras_said(fake):
+    server = fake(older_ras("3.0,4.0,5.0,6.0,7.0,8.0,9.0,10.0", ()))
+    started = time.monotonic()
+    with pytest.raises(E.RasProtocolError) as info:
+        RasConnection("127.0.0.1", server.port, 2).open()
+    text = info.value.describe()
+    assert ("ras opened none of the service versions this collection speaks; tried 16.0 (ras said: "
+            "v8.service.UnsupportedService: Версия сервиса не поддерживается); 11.0 (ras said: ") in text
+    assert "ras named as supported: 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0" in text
+    assert time.monotonic() - started < 2 + 1  # both tries within the one call's timeout
 
 
 def test_falls_back_to_a_version_the_server_names(fake):
@@ -309,3 +347,158 @@ def test_falls_back_to_a_version_the_server_names(fake):
     conn = RasConnection("127.0.0.1", server.port, 2).open()
     assert conn.version == "11.0"
     conn.close()
+
+
+# -- hostile servers (issue 19) -----------------------------------------------------------------------------------
+def ras_message(kind, body=b"", method=None):
+    head = codec.varint(codec.ENDPOINT_ID) + b"\x00\x00" + bytes([kind]) + (bytes([method]) if method else b"")
+    return codec.packet(codec.ENDPOINT_MESSAGE, head + body)
+
+
+ACK = ras_message(codec.KIND_ACK)
+SESSION = "5d5a1c5e-3f6c-4b43-9c1c-0a1b2c3d4e5f"
+OTHER_INFOBASE = "0a0b0c0d-0000-4000-8000-000000000001"
+
+
+def refusal(text):
+    return ras_message(codec.KIND_EXCEPTION, codec.string("v8.service.Admin.Cluster#SessionNotFound")
+                       + codec.string(text) + b"\x00\x80")
+
+
+def test_slow_stages_fail_within_the_call_timeout(fake):
+    """Every stage answered 0.4 s late with timeout 0.5: before, each packet had its own 0.5 s (the call took
+    stages x 0.4 s); now the whole call, connect to answer, is bounded by the timeout."""
+    def script(conn, index, packets):
+        buffer = bytearray()
+        while True:
+            packet = read_client_packet(conn, buffer)
+            if packet is None:
+                return
+            time.sleep(0.4)
+            if packet == codec.INIT_BLOCK:
+                conn.sendall(codec.packet(codec.CONNECT_ACK, b"\x80"))
+            elif packet[0] == codec.ENDPOINT_OPEN:
+                conn.sendall(codec.packet(codec.ENDPOINT_OPEN_ACK,
+                                          codec.string(codec.SERVICE) + codec.string("16.0") + b"\x01\x80"))
+            else:
+                conn.sendall(ACK)
+    server = fake(script)
+    started = time.monotonic()
+    with pytest.raises(E.RacTimeoutError, match=r"the call took 0\.[5-9] s, its timeout is 0.5 s \(after 1 retries\)"):
+        backend(server, timeout=0.5, retries=1, cluster_user="cadmin", cluster_password="x").terminate(CLUSTER, SESSION)
+    # two attempts of at most 0.5 s each and one 0.01 s pause; generous for a loaded machine, far below 4 x 0.4 x 2
+    assert time.monotonic() - started < 2 * 0.5 + 0.8
+
+
+def stray_ack_after_auth(conn, index, packets):
+    """Connection 0 sends one acknowledgement too many after authentication; every terminate is refused."""
+    buffer = bytearray()
+    handshake(conn, buffer, packets)
+    while True:
+        packet = read_client_packet(conn, buffer)
+        if packet is None or packet[0] == codec.ENDPOINT_CLOSE:
+            return
+        packets.append(packet)
+        method = codec.read_message(packet[2:] if packet[1] < 0x80 else packet[3:]).method
+        if method == codec.CLUSTER_AUTH:
+            conn.sendall(ACK + ACK if index == 0 else ACK)
+        else:
+            conn.sendall(refusal("Сеанс с указанным идентификатором не найден"))
+
+
+def test_a_stray_acknowledgement_is_never_taken_for_the_answer(fake):
+    server = fake(stray_ack_after_auth)
+    with pytest.raises(E.RasStrayPacketError, match="sent a packet \\(0x0e\\) nobody asked for") as info:
+        backend(server, cluster_user="cadmin", cluster_password="x").terminate(CLUSTER, SESSION)
+    assert info.value.transient
+    time.sleep(0.1)
+    sent = [codec.read_message(p[2:]).method for p in server.received[0][2:]]
+    assert sent == [codec.CLUSTER_AUTH]  # the terminate never went out on the connection with the stray packet
+
+
+def test_after_a_stray_packet_the_call_is_retried_on_a_fresh_connection(fake):
+    server = fake(stray_ack_after_auth)
+    with pytest.raises(E.SessionNotFoundError):  # the server's real answer, not the stray "done"
+        backend(server, retries=1, cluster_user="cadmin", cluster_password="x").terminate(CLUSTER, SESSION)
+    assert len(server.received) == 2
+
+
+def infobase_answer(uuid, skip=b""):
+    values = dict((key, "" if kind in ("string",) else 0) for key, kind in codec.INFOBASE_WIRE)
+    values.update(infobase=uuid, name="ЗУП", denied_from="", denied_to="", license_distribution="allow",
+                  sessions_deny=False, scheduled_jobs_deny=False, external_session_manager_required=False,
+                  reserve_working_processes=False)
+    record = codec.WireInfobase(values, tail=b"\x00" + codec.int32(999) + codec.int32(888) + codec.int32(777))
+    return ras_message(codec.KIND_MESSAGE, skip + record.encode(), 0x31)
+
+
+def infobase_server(answer):
+    def script(conn, index, packets):
+        buffer = bytearray()
+        handshake(conn, buffer, packets)
+        while True:
+            packet = read_client_packet(conn, buffer)
+            if packet is None or packet[0] == codec.ENDPOINT_CLOSE:
+                return
+            packets.append(packet)
+            method = codec.read_message(packet[2:] if packet[1] < 0x80 else packet[3:]).method
+            conn.sendall(answer if method == codec.INFOBASE_INFO else ACK)
+    return script
+
+
+def test_the_record_of_another_infobase_is_never_written(fake):
+    server = fake(infobase_server(infobase_answer(OTHER_INFOBASE)))
+    native = backend(server, cluster_user="cadmin", cluster_password="x")
+    with pytest.raises(E.RasProtocolError, match="asked for infobase %s, the answer holds the record of %s"
+                       % (INFOBASE, OTHER_INFOBASE)):
+        native.infobase_update(CLUSTER, INFOBASE, sessions_deny=True)
+    time.sleep(0.1)
+    methods = [codec.read_message(p[2:] if p[1] < 0x80 else p[3:]).method for p in server.received[0][2:]]
+    assert codec.INFOBASE_UPDATE not in methods and codec.INFOBASE_INFO in methods
+
+
+@pytest.mark.parametrize("skip", [b"", b"\x00"], ids=["uuid-at-0", "uuid-at-1"])
+def test_the_asked_record_is_read_at_offset_0_or_1(fake, skip):
+    server = fake(infobase_server(infobase_answer(INFOBASE, skip)))
+    record = backend(server, cluster_user="cadmin", cluster_password="x").infobase_info(CLUSTER, INFOBASE)
+    assert record["infobase"] == INFOBASE and record["name"] == "ЗУП"
+
+
+def test_a_thousand_workers_open_at_most_64_connections(fake):
+    """concurrency: 1000 opened 959 connections to one ras; the pool holds at most 64 (bulk caps its workers too)."""
+    from ansible_collections.onec.cluster.plugins.module_utils.bulk import MAX_CONCURRENCY, end_each
+    from ansible_collections.onec.cluster.plugins.module_utils.native.backend import MAX_CONNECTIONS
+
+    def slow_acks(conn, index, packets):
+        buffer = bytearray()
+        handshake(conn, buffer, packets)
+        while True:
+            packet = read_client_packet(conn, buffer)
+            if packet is None or packet[0] == codec.ENDPOINT_CLOSE:
+                return
+            time.sleep(0.05)
+            conn.sendall(ACK)
+    server = fake(slow_acks)
+    native = backend(server, cluster_user="cadmin", cluster_password="x")
+    sessions = [{"session": "00000000-0000-4000-8000-%012d" % n} for n in range(300)]
+    outcome = end_each(sessions, lambda s: native.terminate(CLUSTER, s["session"]), E.SessionNotFoundError,
+                       concurrency=1000)
+    native.close()
+    assert len(outcome.ended) == 300
+    assert MAX_CONCURRENCY == MAX_CONNECTIONS == 64
+    assert native.connections_opened <= 64 and len(server.received) <= 64
+
+
+def test_an_answer_is_decoded_in_place_not_copied(fake):
+    """A 250 MB packet cost three copies (buffer, slice, bytes()); now the payload is a view on the buffer it
+    arrived in, and the records decoded from it are the same."""
+    server = fake(cluster_list_then(lambda conn, index: conn.sendall(CLUSTERS_ANSWER + CLUSTERS_ANSWER[:5])))
+    conn = RasConnection("127.0.0.1", server.port, 2, ("16.0",))
+    conn.open()
+    conn._send(codec.cluster_list())
+    kind, payload = conn._read_packet()
+    assert kind == codec.ENDPOINT_MESSAGE and isinstance(payload, memoryview)
+    assert bytes(conn.buffer) == CLUSTERS_ANSWER[:5]  # what followed the packet stays for the next read
+    message = codec.read_message(payload)
+    assert codec.decode_clusters(message.body, "16.0") == codec.decode_clusters(
+        codec.read_message(bytes(payload)).body, "16.0")

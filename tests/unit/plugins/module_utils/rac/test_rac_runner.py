@@ -4,10 +4,14 @@
 import json
 import os
 import stat
+import time
 
 import pytest
 
 from ansible_collections.onec.cluster.plugins.module_utils import errors as E
+from ansible_collections.onec.cluster.plugins.module_utils.rac import runner as runner_module
+from ansible_collections.onec.cluster.plugins.module_utils.rac.backend import RacBackend
+from ansible_collections.onec.cluster.plugins.module_utils.sessions import SessionFilter
 from ansible_collections.onec.cluster.plugins.module_utils.rac.runner import (
     RacRunner,
     build_args,
@@ -169,3 +173,67 @@ def test_nul_and_oversized_arguments_fail_before_rac_runs(tmp_path):
         runner.run(build_args(["session", "terminate"], {"error_message": "я" * 70000}))
     assert "--error-message is 140016 bytes long" in info.value.describe()  # the whole --error-message=... argument
     assert counter.read_text() == "0" and runner.calls == 0
+
+
+# -- hostile rac scripts (issue 19) -------------------------------------------------------------------------------
+def shell_rac(tmp_path, body):
+    path = tmp_path / "rac"
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return str(path)
+
+
+def test_endless_output_is_cut_at_the_bound_with_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner_module, "MAX_OUTPUT", 4 * 1024 * 1024)
+    rac = shell_rac(tmp_path, "exec yes 'session : 00000000-0000-0000-0000-000000000000'\n")
+    started = time.monotonic()
+    with pytest.raises(E.RacOutputTooLargeError) as info:
+        RacRunner(rac, "h:1", timeout=20, retries=0).run(["session", "list"])
+    assert time.monotonic() - started < 10  # cut at the bound, not at the timeout
+    assert "rac printed more than 4 MB; it was stopped" in info.value.describe()
+    assert "Check that rac_path is 1C's rac" in info.value.describe()
+
+
+def test_a_timeout_ends_the_wrapper_and_its_children(tmp_path):
+    pids = tmp_path / "child.pid"
+    rac = shell_rac(tmp_path, "sleep 30 &\necho $! > %s\nwait\n" % pids)
+    started = time.monotonic()
+    with pytest.raises(E.RacTimeoutError, match=r"no answer after 0\.\d s \(timeout 0.5 s\); rac and its children"):
+        RacRunner(rac, "h:1", timeout=0.5, retries=0).run([])
+    assert time.monotonic() - started < 0.5 + 3
+    child = int(pids.read_text())
+    for _attempt in range(50):  # reaped by init at its own pace
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the wrapper's child %d outlived the timeout" % child)
+
+
+def test_one_bad_byte_leaves_utf8_output_utf8():
+    text = "user-name : Иванов\nuser-name : Петров\n".encode("utf-8")
+    damaged = text[:-3] + b"\xff" + text[-2:]
+    decoded = decode(damaged)
+    assert "Иванов" in decoded and "\ufffd" in decoded  # the others keep their names; the broken one is marked
+
+
+def test_cp866_is_chosen_only_for_output_with_no_utf8_in_it():
+    # "тал" in CP866 (E2 A0 AB) happens to be a UTF-8 sequence: one accident does not make the text UTF-8
+    text = "user-name : Иванов\nuser-name : Наталья\nuser-name : Пётр\n"
+    assert decode(text.encode("cp866")) == text
+
+
+def test_a_bad_byte_in_rac_output_never_unprotects_an_excluded_user(tmp_path):
+    """40 sessions, 39 of Иванов (excluded) and one whose name carries a broken byte: before, the whole output was
+    read as CP866, Иванов's name changed and all 40 were selected; now 39 stay Иванов, and the broken one is kept."""
+    record = "session : 00000000-0000-4000-8000-%012d\ninfobase : 5ab8b0a2-3a2c-4a3a-9e3d-0c4f3f9a0001\n" \
+             "user-name : %s\napp-id : 1CV8C\n\n"
+    good = "".join(record % (n, "Иванов") for n in range(1, 40)).encode("utf-8")
+    bad = (record % (40, "Иванов")).encode("utf-8").replace("ов".encode("utf-8"), b"\xd0\xbe\xff", 1)
+    (tmp_path / "out.bin").write_bytes(good + bad)
+    rac = fake_rac(tmp_path, "sys.stdout.buffer.write(open(%r, 'rb').read())\n" % str(tmp_path / "out.bin"))
+    sessions = RacBackend(rac, "h", 1).sessions("1619820a-d36f-4d8a-a716-1516b1dea077")
+    assert [s["user_name"] for s in sessions].count("Иванов") == 39
+    assert SessionFilter(exclude_users=["Иванов"]).select(sessions) == []
