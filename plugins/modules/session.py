@@ -232,21 +232,22 @@ def end_sessions(module):
                         message=params["error_message"] or "")
 
 
+# The options, at module level: the fleet action (plugins/action/fleet.py) validates each server's part with them.
+ARGUMENT_SPEC = argument_spec(
+    state=dict(type="str", choices=["absent"], default="absent"),
+    session=dict(type="list", elements="str"),
+    session_id=dict(type="list", elements="int"),
+    all=dict(type="bool", default=False),
+    error_message=dict(type="str"),
+    max_sessions=dict(type="int"),
+    concurrency=dict(type="int", default=8),
+    **dict(AUDIT_OPTIONS, **SESSION_FILTER_OPTIONS)
+)
+REQUIRED_BY = {"session_id": "infobase"}
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            state=dict(type="str", choices=["absent"], default="absent"),
-            session=dict(type="list", elements="str"),
-            session_id=dict(type="list", elements="int"),
-            all=dict(type="bool", default=False),
-            error_message=dict(type="str"),
-            max_sessions=dict(type="int"),
-            concurrency=dict(type="int", default=8),
-            **dict(AUDIT_OPTIONS, **SESSION_FILTER_OPTIONS)
-        ),
-        required_by={"session_id": "infobase"},
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, required_by=REQUIRED_BY, supports_check_mode=True)
     run_module(module, end_sessions)
 
 

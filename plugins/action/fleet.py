@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Do one step on every server of the play at once, in this one process (docs: plugins/modules/fleet.py).
+
+Why an action plugin that runs the modules' bodies in-process (docs/performance.md): a module task costs about
+0.27 s of controller CPU per server (0.22 s of it the module's own process start), and forks multiply memory; one
+process with a pool across servers does the same calls in a twentieth of the time, memory flat.
+
+Each server's connection settings are what the play's ``module_defaults`` (``group/onec.cluster.rac``) give for
+*that* host, templated with that host's variables, exactly as a per-host module task would get them; nothing here
+names an inventory variable. The hosts are the play's current batch (``ansible_play_batch``: ``--limit`` and hosts
+failed earlier are already out of it).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleActionFail
+from ansible.executor.module_common import _get_action_arg_defaults
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.onec.cluster.plugins.module_utils.fleet import DEFAULT_SERVERS_AT_ONCE, run_fleet, run_step
+from ansible_collections.onec.cluster.plugins.modules import connection, session, session_info
+
+# The modules a step may name: their body (what glue.run_module runs), argument spec and required_by.
+STEP_MODULES = {
+    "session": (session.end_sessions, session.ARGUMENT_SPEC, session.REQUIRED_BY),
+    "connection": (connection.disconnect, connection.ARGUMENT_SPEC, None),
+    "session_info": (session_info.gather, session_info.ARGUMENT_SPEC, None),
+}
+# Any member of group/onec.cluster.rac: its module_defaults are the connection settings.
+GROUP_MEMBER = "onec.cluster.session_info"
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        steps = self._steps(self._task.args.get("steps"))
+        hosts = self._task.args.get("hosts") or task_vars["ansible_play_batch"]
+        at_once = int(self._task.args.get("servers_at_once") or DEFAULT_SERVERS_AT_ONCE)
+        settings = dict((host, self._connection_settings(host, task_vars)) for host in hosts)
+        check_mode, diff = bool(self._task.check_mode), bool(self._task.diff)
+        results = run_fleet(dict((host, self._part(steps, settings[host], check_mode, diff)) for host in hosts),
+                            at_once)
+        failed = dict((host, server["msg"]) for host, server in results.items() if server["failed"])
+        result.update(changed=any(server["changed"] for server in results.values()), results=results,
+                      failed_hosts=failed, msg=self._summary(hosts, failed))
+        diffs = [d for server in results.values() for step in server["steps"] for d in _as_list(step.get("diff"))]
+        if diffs:
+            result["diff"] = diffs
+        return result
+
+    @staticmethod
+    def _steps(steps):
+        if not isinstance(steps, list) or not steps:
+            raise AnsibleActionFail("steps: give a list of {module: session|connection|session_info, args: {...}}")
+        chosen = []
+        for step in steps:
+            if step.get("module") not in STEP_MODULES:
+                raise AnsibleActionFail("steps: unknown module %r; known: %s"
+                                        % (step.get("module"), ", ".join(sorted(STEP_MODULES))))
+            if boolean(step.get("enabled", True)):
+                chosen.append((step["module"], dict(step.get("args") or {})))
+        return chosen
+
+    def _connection_settings(self, host_name, task_vars):
+        """The play's module_defaults for group/onec.cluster.rac, templated with this host's variables."""
+        variable_manager = self._task.get_variable_manager()
+        host = variable_manager._inventory.get_host(host_name)  # pylint: disable=protected-access
+        if host is None:
+            raise AnsibleActionFail("hosts: %s is not in the inventory" % host_name)
+        host_vars = variable_manager.get_vars(play=self._task.get_play(), host=host, task=self._task,
+                                              _hosts=task_vars.get("ansible_play_hosts"),
+                                              _hosts_all=task_vars.get("ansible_play_hosts_all"))
+        templar = self._templar.copy_with_new_env(available_variables=host_vars)
+        # ansible-core's own lookup of a task's module_defaults (private in 2.19; the collection pins ansible-core);
+        # it stops at the first container, as a task's args finalizer templates the rest: so does this, omit dropped
+        defaults = _get_action_arg_defaults(GROUP_MEMBER, self._task, templar._engine)  # pylint: disable=W0212
+        return templar.template(defaults)
+
+    @staticmethod
+    def _part(steps, settings, check_mode, diff):
+        """This server's part: the steps in order, stopping at the first that fails."""
+
+        def run():
+            done = []
+            for name, args in steps:
+                body, spec, required_by = STEP_MODULES[name]
+                outcome = run_step(body, spec, dict(settings, **args), check_mode, diff, required_by)
+                done.append(dict(outcome, module=name))
+                if outcome.get("failed"):
+                    break
+            failed = [step for step in done if step.get("failed")]
+            return dict(steps=done, failed=bool(failed), changed=any(step.get("changed") for step in done),
+                        msg="%s: %s" % (failed[0]["module"], failed[0].get("msg")) if failed else "")
+        return run
+
+    @staticmethod
+    def _summary(hosts, failed):
+        if not failed:
+            return "%d server(s) done" % len(hosts)
+        return "%d of %d server(s) failed: %s" % (len(failed), len(hosts),
+                                                   "; ".join("%s (%s)" % item for item in failed.items()))
+
+
+def _as_list(value):
+    if not value:
+        return []
+    return value if isinstance(value, list) else [value]
