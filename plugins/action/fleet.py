@@ -42,7 +42,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         steps = self._steps(self._task.args.get("steps"))
-        hosts = self._task.args.get("hosts") or task_vars["ansible_play_batch"]
+        hosts = self._task.args.get("hosts") or self._default_hosts(task_vars)
         at_once = int(self._task.args.get("servers_at_once") or DEFAULT_SERVERS_AT_ONCE)
         settings = dict((host, self._connection_settings(host, task_vars)) for host in hosts)
         check_mode, diff = bool(self._task.check_mode), bool(self._task.diff)
@@ -55,6 +55,14 @@ class ActionModule(ActionBase):
         if diffs:
             result["diff"] = diffs
         return result
+
+    def _default_hosts(self, task_vars):
+        """The play's batch when the task runs once for the play; else (no run_once, or a free strategy, which runs a
+        run_once task on every host) only this host: each host's own task does its own part."""
+        strategy = "%s" % (self._task.get_play().strategy or "linear")
+        if self._task.run_once and strategy.rsplit(".", 1)[-1] != "free":
+            return task_vars["ansible_play_batch"]
+        return [task_vars["inventory_hostname"]]
 
     @staticmethod
     def _steps(steps):
