@@ -53,8 +53,9 @@ options:
   concurrency:
     description:
       - How many disconnections run at once.
+      - By default 8 with O(backend=rac) and 32 with O(backend=native), as O(onec.cluster.session#module:concurrency).
+        At most 64: a larger value is lowered to 64 with a warning.
     type: int
-    default: 8
 attributes:
   check_mode:
     details:
@@ -161,7 +162,7 @@ def disconnect(module):
     params = module.params
     if not params["hanging"] and not params["connection"]:
         raise ModuleInputError("no connection selected: set hanging: true, or name connections by uuid")
-    if params["concurrency"] < 1:
+    if params["concurrency"] is not None and params["concurrency"] < 1:
         raise ModuleInputError("concurrency must be 1 or more")
     client = client_from_params(params)
     client.use_cluster(params["cluster"])
@@ -177,7 +178,7 @@ ARGUMENT_SPEC = argument_spec(
     infobase=dict(type="list", elements="str"),
     hanging=dict(type="bool", default=False),
     connection=dict(type="list", elements="str"),
-    concurrency=dict(type="int", default=8),
+    concurrency=dict(type="int"),
     **AUDIT_OPTIONS
 )
 

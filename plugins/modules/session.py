@@ -71,9 +71,10 @@ options:
   concurrency:
     description:
       - How many terminations run at once.
-      - "8 is chosen from measurements: see C(docs/performance.md) and C(benchmarks/RESULTS.md) in the repository."
+      - By default 8 with O(backend=rac) (a rac process per call) and 32 with O(backend=native), chosen from
+        measurements (C(docs/performance.md) and C(benchmarks/RESULTS.md) in the repository). At most 64: a larger
+        value is lowered to 64 with a warning.
     type: int
-    default: 8
 attributes:
   check_mode:
     details:
@@ -212,7 +213,7 @@ def build_filter(params):
 def end_sessions(module):
     params = module.params
     session_filter = build_filter(params)  # bad input fails before any rac call
-    if params["concurrency"] < 1:
+    if params["concurrency"] is not None and params["concurrency"] < 1:
         raise ModuleInputError("concurrency must be 1 or more")
     clock = server_clock(module)
     client = client_from_params(params)
@@ -240,7 +241,7 @@ ARGUMENT_SPEC = argument_spec(
     all=dict(type="bool", default=False),
     error_message=dict(type="str"),
     max_sessions=dict(type="int"),
-    concurrency=dict(type="int", default=8),
+    concurrency=dict(type="int"),
     **dict(AUDIT_OPTIONS, **SESSION_FILTER_OPTIONS)
 )
 REQUIRED_BY = {"session_id": "infobase"}
