@@ -57,12 +57,19 @@ class ActionModule(ActionBase):
         return result
 
     def _default_hosts(self, task_vars):
-        """The play's batch when the task runs once for the play; else (no run_once, or a free strategy, which runs a
-        run_once task on every host) only this host: each host's own task does its own part."""
+        """The play's batch when the task runs once for the play, else only this host (each host does its part).
+
+        A free strategy runs a run_once task on every host and hands each one's result to every host: no host could
+        tell its own part. Refused, before anything is done.
+        """
+        if not self._task.run_once:
+            return [task_vars["inventory_hostname"]]
         strategy = "%s" % (self._task.get_play().strategy or "linear")
-        if self._task.run_once and strategy.rsplit(".", 1)[-1] != "free":
-            return task_vars["ansible_play_batch"]
-        return [task_vars["inventory_hostname"]]
+        if strategy.rsplit(".", 1)[-1] == "free":
+            raise AnsibleActionFail("onec.cluster.fleet with run_once needs the linear strategy (the default): under "
+                                    "strategy: free Ansible runs it on every host and mixes their results. Nothing "
+                                    "was done; remove strategy: free from the play.")
+        return task_vars["ansible_play_batch"]
 
     @staticmethod
     def _steps(steps):

@@ -16,7 +16,9 @@ description:
   - Runs the same steps (ending sessions, dropping hanging connections, reading sessions) on every host of the play's
     current batch at once, in one process on the controller: a pool across servers, and each step's own
     O(onec.cluster.session#module:concurrency) within each server. Returns one result per server.
-  - Run it once for the play (C(run_once=true)); it is as fast as one process doing the same calls, where one module
+  - Run it once for the play (C(run_once=true)) under the default (linear) strategy; under C(strategy=free) it fails
+    before doing anything, as Ansible would run it on every host and give each host the others' results. Without
+    C(run_once) each host's task does that host's part only. It is as fast as one process doing the same calls, where one module
     task per server costs about a quarter of a second of controller CPU each (docs/performance.md).
   - Each server's connection settings are what the play's C(module_defaults) for C(group/onec.cluster.rac) give for
     that host, templated with that host's variables, exactly as a module task on that host would get them. The hosts
