@@ -22,7 +22,8 @@ KEEP = ("BackgroundJob",)
 
 def one_server(server, mode, concurrency):
     backend = NativeBackend(host=server["host"], port=server["port"], timeout=30, cluster_user=server["cluster_user"],
-                            cluster_password=server["cluster_password"], infobase_user=None, infobase_password=None,
+                            cluster_password=server["cluster_password"], infobase_user=server["infobase_user"],
+                            infobase_password=server["infobase_password"],
                             retries=2)
     try:
         client = Client(backend)
