@@ -51,7 +51,7 @@ class ActionModule(ActionBase):
         hosts = self._task.args.get("hosts") or self._default_hosts(task_vars)
         at_once = int(self._task.args.get("servers_at_once") or DEFAULT_SERVERS_AT_ONCE)
         started = time.monotonic()
-        settings = dict((host, self._connection_settings(host, task_vars)) for host in hosts)
+        settings = dict((host, self._settings_or_error(host, task_vars)) for host in hosts)
         templated = time.monotonic()
         check_mode, diff = bool(self._task.check_mode), bool(self._task.diff)
         results = run_fleet(dict((host, self._part(steps, settings[host], check_mode, diff)) for host in hosts),
@@ -61,7 +61,7 @@ class ActionModule(ActionBase):
         failed = dict((host, server["msg"]) for host, server in results.items() if server["failed"])
         result.update(changed=any(server["changed"] for server in results.values()), results=results,
                       failed_hosts=failed, msg=self._summary(hosts, failed))
-        diffs = [d for server in results.values() for step in server["steps"] for d in _as_list(step.get("diff"))]
+        diffs = [d for server in results.values() for step in server.get("steps", []) for d in _as_list(step.get("diff"))]
         if diffs:
             result["diff"] = diffs
         return result
@@ -94,6 +94,13 @@ class ActionModule(ActionBase):
                 chosen.append((step["module"], dict(step.get("args") or {})))
         return chosen
 
+    def _settings_or_error(self, host_name, task_vars):
+        """This host's settings, or the error that templating them raised (that host's failure, not the fleet's)."""
+        try:
+            return self._connection_settings(host_name, task_vars)
+        except Exception as exc:  # pylint: disable=broad-except  # e.g. a variable undefined for this host only
+            return exc
+
     def _connection_settings(self, host_name, task_vars):
         """The play's module_defaults for group/onec.cluster.rac, templated with this host's variables."""
         variable_manager = self._task.get_variable_manager()
@@ -125,6 +132,9 @@ class ActionModule(ActionBase):
         """This server's part: the steps in order, stopping at the first that fails."""
 
         def run():
+            if isinstance(settings, Exception):
+                return dict(steps=[], failed=True, changed=False,
+                            msg="the connection settings (module_defaults) could not be templated: %s" % settings)
             done = []
             for name, args in steps:
                 body, spec, required_by = STEP_MODULES[name]
