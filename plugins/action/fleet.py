@@ -151,8 +151,8 @@ class ActionModule(ActionBase):
     def _summary(hosts, failed):
         if not failed:
             return "%d server(s) done" % len(hosts)
-        return "%d of %d server(s) failed: %s" % (len(failed), len(hosts),
-                                                   "; ".join("%s (%s)" % item for item in failed.items()))
+        named = "; ".join("%s (%s)" % item for item in failed.items())
+        return "%d of %d server(s) failed: %s" % (len(failed), len(hosts), named)
 
 
 def _as_list(value):

@@ -75,9 +75,9 @@ def run_step(body, spec, params, check_mode=False, diff=False, required_by=None)
         result = dict(failed=True, changed=False, msg=exc.describe(), error=type(exc).__name__,
                       rac_command=exc.command)
     except Exception as exc:  # pylint: disable=broad-except  # one server's crash is its own failure, not the fleet's
+        where = "%s:%s" % (params.get("ras_host"), params.get("ras_port"))
         result = dict(failed=True, changed=False, error=type(exc).__name__,
-                      msg="unexpected error on ras %s:%s: %s: %s" % (params.get("ras_host"), params.get("ras_port"),
-                                                                    type(exc).__name__, exc))
+                      msg="unexpected error on ras %s: %s: %s" % (where, type(exc).__name__, exc))
     if module.warnings:
         result["warnings"] = [safe_text(warning, secrets) for warning in module.warnings]
     return safe_value(result, secrets)

@@ -54,7 +54,7 @@ options:
     description:
       - How many disconnections run at once.
       - By default 8 with O(backend=rac) and 32 with O(backend=native), as O(onec.cluster.session#module:concurrency).
-        At most 64: a larger value is lowered to 64 with a warning.
+        At most 64; a larger value is lowered to 64 with a warning.
     type: int
 attributes:
   check_mode:

@@ -61,10 +61,12 @@ options:
     default: 64
 attributes:
   check_mode:
+    description: Can run in check mode, changing nothing and returning what would change.
     support: full
     details:
       - Each step runs in check mode as its module does.
   diff_mode:
+    description: Returns what changed (or would change, in check mode) when run with C(--diff).
     support: full
     details:
       - The diff of every step of every server, each headed with its ras and cluster.
@@ -74,10 +76,8 @@ attributes:
     platforms: posix
     details:
       - Runs on the controller only (an action plugin); reaches each cluster over TCP through ras.
-  action_group:
-    description: Not in C(group/onec.cluster.rac) on purpose; it reads that group's C(module_defaults) once per host.
-    support: none
 notes:
+  - Not in the action group C(onec.cluster.rac) on purpose; it reads that group's C(module_defaults) once per host.
   - An action plugin that runs the modules' code in-process; there is no module to run on a remote host.
   - Uses ansible-core's own lookup of a task's C(module_defaults) (private in ansible-core 2.19, which the collection
     pins).
@@ -86,7 +86,7 @@ seealso:
   - module: onec.cluster.connection
   - module: onec.cluster.session_info
 author:
-  - onec.cluster developers
+  - onec.cluster developers (@onec-cluster)
 """
 
 EXAMPLES = r"""

@@ -72,7 +72,7 @@ options:
     description:
       - How many terminations run at once.
       - By default 8 with O(backend=rac) (a rac process per call) and 32 with O(backend=native), chosen from
-        measurements (C(docs/performance.md) and C(benchmarks/RESULTS.md) in the repository). At most 64: a larger
+        measurements (C(docs/performance.md) and C(benchmarks/RESULTS.md) in the repository). At most 64; a larger
         value is lowered to 64 with a warning.
     type: int
 attributes:

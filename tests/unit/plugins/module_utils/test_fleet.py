@@ -85,8 +85,10 @@ def test_a_part_that_raises_outside_run_step_fails_only_its_server():
     assert results["b"]["failed"] and "ZeroDivisionError" in results["b"]["msg"]
 
 
-@pytest.mark.parametrize("backend, asked, chosen", [("rac", None, 8), ("native", None, 32), (None, None, 8),
-                                                     ("native", 4, 4), ("native", 500, MAX_CONCURRENCY)])
+CHOICES = [("rac", None, 8), ("native", None, 32), (None, None, 8), ("native", 4, 4), ("native", 500, MAX_CONCURRENCY)]
+
+
+@pytest.mark.parametrize("backend, asked, chosen", CHOICES)
 def test_concurrency_defaults_per_backend_and_is_capped(backend, asked, chosen):
     warnings = []
     assert choose_concurrency(dict(backend=backend, concurrency=asked), warnings.append) == chosen
