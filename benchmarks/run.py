@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """Benchmarks: bulk termination and fleet scale, against the ways people do it today.
 
-    scripts/benchmark.sh [--runs 3] [--latency-ms 20] [--only bulk,fleet,info,window,native] [--naive-full]
+    scripts/benchmark.sh [--runs 3] [--latency-ms 20] [--only bulk,fleet,info,window,native,fleetform] [--naive-full]
 
 "native" times the native backend (the RAS protocol, no rac; the simulator adds the same latency per protocol
 call) on the bulk, concurrency, info and 20-server fleet scenarios, with the shell contenders it is measured against.
@@ -201,6 +201,92 @@ def bench_fleet(args, rows, results):
         rows.append((label, "shell, xargs -P 8 per server", parallel["median_s"], parallel["rac_calls"], None))
         rows.append((label, "onec.cluster.emergency_disconnect", role["median_s"], role["rac_calls"],
                      role["median_s"] / parallel["median_s"]))
+
+
+def tree_rss_mb(root_pid):
+    """Resident memory (MB) of a process and all its descendants now, from /proc (Linux)."""
+    parents, rss = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    tree, grown = {root_pid}, True
+    while grown:
+        grown = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grown = True
+    return sum(rss.get(pid, 0) for pid in tree) / 1048576.0
+
+
+def timed_with_tree_peak(command, env):
+    """Seconds and peak memory (MB) of a whole process tree (ansible-playbook, its forks, what they run), sampled
+    every 50 ms."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss_mb(proc.pid))
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            out.seek(0)
+            raise RuntimeError("%s failed:\n%s" % (command, out.read()[-3000:].decode(errors="replace")))
+    return elapsed, peak
+
+
+def bench_fleetform(args, rows, results):
+    """The fleet form (issue 18): emergency disconnect and session report over 1..200 servers x 50 sessions, native
+    backend, against the floor measured in the same run: a bare one-process client doing the same calls
+    (benchmarks/fleet_floor.py) plus ansible-playbook on an empty play over the same inventory."""
+    results["fleetform"] = {}
+    env = ansible_env()
+    floor_env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".build", "collections"))
+    floor_script = os.path.join(HERE, "fleet_floor.py")
+    for servers in args.fleetform_sizes:
+        def make(n=servers):
+            return Fleet(n, 50, args.latency_ms, infobases=3)
+
+        forks = str(min(50, max(5, servers)))
+        entry = {}
+        for name, path, extra, mode in (
+                ("emergency_disconnect", os.path.join(ROOT, "playbooks", "emergency_disconnect.yml"),
+                 ["-e", "emergency_disconnect_infobases=all", "-e", '{"emergency_disconnect_exclude_app_ids": '
+                  '["BackgroundJob"]}'], "end"),
+                ("session_report", os.path.join(ROOT, "playbooks", "session_report.yml"), [], "read")):
+            role, peaks, floor = [], [], []
+            for attempt in range(args.runs):  # pylint: disable=unused-variable
+                with make() as fleet:
+                    command = [os.path.join(BIN, "ansible-playbook"), "-i", fleet.inventory, path, "-f", forks,
+                               "-e", "onec_backend=native", "-e", "session_report_dir=%s/report" % fleet.dir] + extra
+                    elapsed, peak = timed_with_tree_peak(command, env)
+                    role.append(elapsed)
+                    peaks.append(peak)
+                with make() as fleet:
+                    client = timed([sys.executable, floor_script, os.path.join(fleet.dir, "fleet.json"), mode],
+                                   env=floor_env)
+                    empty = playbook(fleet, os.path.join(HERE, "playbooks", "empty.yml"), "-f", forks)
+                    floor.append(client + empty)
+            part = {"median_s": statistics.median(role), "runs_s": role, "peak_tree_mb": max(peaks),
+                    "floor_median_s": statistics.median(floor), "floor_runs_s": floor}
+            entry[name] = part
+            target = 1.5 if name == "emergency_disconnect" else 2.0
+            label = "fleet form: %s, %d servers x 50, native" % (name, servers)
+            rows.append((label, "floor: one-process client + empty ansible-playbook", part["floor_median_s"], None,
+                         None))
+            rows.append((label, "playbooks/%s.yml (target <= %.1fx the floor)" % (name, target), part["median_s"],
+                         None, part["median_s"] / part["floor_median_s"]))
+            rows.append((label, "  peak memory of the process tree, MB (target < 250 at 200)", part["peak_tree_mb"],
+                         None, None))
+        results["fleetform"][servers] = entry
 
 
 # session_info's modes measured as a module process: every field (the default), the columns a dashboard uses, counts
@@ -429,6 +515,8 @@ def main(argv=None):
                         help="naive Ansible is measured on this many sessions and scaled (it is linear per item)")
     parser.add_argument("--naive-full", action="store_true", help="measure naive Ansible on all sessions")
     parser.add_argument("--fleet-sizes", type=lambda s: [int(x) for x in s.split(",")], default=[5, 10, 20])
+    parser.add_argument("--fleetform-sizes", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[1, 10, 50, 100, 200])
     parser.add_argument("--info-sessions", type=int, default=10000)
     parser.add_argument("--parse-sessions", type=int, default=50000)
     parser.add_argument("--large-sessions", type=int, default=30000)

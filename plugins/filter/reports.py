@@ -131,11 +131,14 @@ def _totals(rows):
 def session_report(hosts, reads, columns):
     """The report's data, every part computed once, in one pass over the sessions (plus sorting the groups).
 
-    ``reads`` are the servers' session_info results in the order of ``hosts`` (None: the play did not reach it).
+    ``reads`` are the servers' session_info results in the order of ``hosts`` (None: the play did not reach it), or
+    the ``results`` of an onec.cluster.fleet task whose first step is session_info (server -> its part).
     Returns rows (each session with its server), errors (server -> message), read_hosts, per_server and per_infobase
     totals (sessions, users, sleeping, cpu_time, memory), the infobase names and app-ids present (sorted), app_types
     (app-id -> what people call it) and columns ([field, unit] per column of ``columns``).
     """
+    if isinstance(reads, dict):
+        reads = [_fleet_read(reads.get(host)) for host in hosts]
     rows, errors, read_hosts = [], {}, []
     per_server, per_infobase, wheres = {}, {}, {}
     for host, read in zip(hosts, reads):
@@ -164,6 +167,15 @@ def session_report(hosts, reads, columns):
         "app_types": app_types(),
         "columns": [[column["field"], column.get("unit") or ""] for column in columns],
     }
+
+
+def _fleet_read(part):
+    """A server's part of an onec.cluster.fleet result -> its session_info result (failed: with the part's msg)."""
+    if part is None:
+        return None
+    if _failed(part) or not part.get("steps"):
+        return {"failed": True, "msg": part.get("msg") or "failed"}
+    return part["steps"][0]
 
 
 def app_types():

@@ -28,6 +28,13 @@ from ansible_collections.onec.cluster.plugins.module_utils.errors import (
 from ansible_collections.onec.cluster.plugins.module_utils.glue import text_diff
 from ansible_collections.onec.cluster.plugins.module_utils.records import CONNECTION_SUMMARY, SESSION_SUMMARY, project
 
+# Calls at once on one server when the task does not say (measured, docs/performance.md): rac is a process per call,
+# so 8 already fills a 2-core controller; the native client shares a few RAS connections, 1,000 terminations take
+# 3.7 s at 8 and 1.8 s at 32 (the client alone 0.63 s at 128). Never more than MAX_CONCURRENCY (issue 19): each call
+# is work for the server's ras and rmngr, often the thing in trouble during an incident.
+DEFAULT_CONCURRENCY = {"rac": 8, "native": 32}
+MAX_CONCURRENCY = 64
+
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
@@ -108,14 +115,13 @@ def _restore_signals(previous):
         signal.signal(number, handler)
 
 
-# The most items ended at once: the most connections one module opens to one ras (native backend, the listing's
-# connection included: the pool reuses it) or rac runs it starts at once (rac backend).
-MAX_CONCURRENCY = 64
-
-
 def check_concurrency(module):
-    """Option concurrency: below 1 fails before any call; above MAX_CONCURRENCY is capped, with a warning."""
+    """Option concurrency, before any call: below 1 fails; above MAX_CONCURRENCY is capped, with a warning (the most
+    connections one module opens to one ras, the listing's included, or rac runs it starts at once); not set stays
+    not set (choose_concurrency then takes the backend's default)."""
     concurrency = module.params["concurrency"]
+    if concurrency is None:
+        return
     if concurrency < 1:
         raise ModuleInputError("concurrency must be 1 or more")
     if concurrency > MAX_CONCURRENCY:
@@ -263,17 +269,32 @@ CONNECTIONS = BulkKind(
 )
 
 
+def choose_concurrency(params, warn):
+    """The calls at once: the option if given (at most MAX_CONCURRENCY, with a warning), else the backend's default.
+    (Modules run check_concurrency first, so a bad value fails before any call and warns once.)"""
+    asked = params.get("concurrency")
+    if asked is None:
+        return DEFAULT_CONCURRENCY.get(params.get("backend") or "rac", 8)
+    if asked < 1:
+        raise ModuleInputError("concurrency must be 1 or more")
+    if asked > MAX_CONCURRENCY:
+        warn("concurrency %d is capped at %d, the most calls this collection makes at once to one ras"
+             % (asked, MAX_CONCURRENCY))
+        return MAX_CONCURRENCY
+    return asked
+
+
 def end_selected(module, client, kind, selected, end_one, result, **audit_details):
     """End each selected item with end_one(item) -> result, updated: the tail of the session and connection modules.
 
-    Module options concurrency and audit_log apply; in check mode nothing is called. ``kind`` is SESSIONS or
+    Module options concurrency (choose_concurrency) and audit_log apply; in check mode nothing is called. ``kind`` is SESSIONS or
     CONNECTIONS; ``audit_details`` go on every audit line (e.g. the message shown). Fails the module, result
     included, when it stopped early (a signal, the audit log) or an item could not be ended.
     """
     params = module.params
     audit = AuditTrail(params["audit_log"], kind.action, kind.audit_key, client.address, client.cluster_label,
                        **audit_details)
-    outcome = end_each(selected, end_one, kind.gone_error, params["concurrency"], kind.fields,
+    outcome = end_each(selected, end_one, kind.gone_error, choose_concurrency(params, module.warn), kind.fields,
                        check_mode=module.check_mode, audit=audit)
     result.update(changed=bool(outcome.ended), already_gone=outcome.already_gone, failures=outcome.failed,
                   rac_calls=client.calls, **kind.shape(outcome))

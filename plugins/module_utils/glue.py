@@ -13,7 +13,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import atexit
+import contextlib
 import json
+import threading
 
 from ansible.module_utils.common.parameters import env_fallback
 
@@ -23,6 +25,10 @@ from ansible_collections.onec.cluster.plugins.module_utils.safe import guard
 from ansible_collections.onec.cluster.plugins.module_utils.server_clock import ServerClock
 
 BACKENDS = ("rac", "native")
+
+# The native backends built in this thread while backends_closed() is open (the fleet action runs many servers in
+# one process: each server's RAS connections are closed when its part ends, not when the process exits).
+_OPENED = threading.local()
 
 # -- shared options: argument spec <-> doc fragment (tests/unit/plugins/module_utils/test_glue.py holds them equal) --
 # Doc fragment onec.cluster.connection: every module.
@@ -104,12 +110,28 @@ def client_from_params(params):
     if params.get("backend") == "native":
         from ansible_collections.onec.cluster.plugins.module_utils.native.backend import NativeBackend
         backend = NativeBackend(**options)
-        atexit.register(backend.close)  # ends each RAS connection politely when the module exits
+        opened = getattr(_OPENED, "backends", None)
+        if opened is not None:
+            opened.append(backend)
+        else:
+            atexit.register(backend.close)  # ends each RAS connection politely when the module exits
     else:
         from ansible_collections.onec.cluster.plugins.module_utils.rac.backend import RacBackend
         from ansible_collections.onec.cluster.plugins.module_utils.rac.runner import find_rac
         backend = RacBackend(find_rac(params.get("rac_path")), **options)
     return Client(backend)
+
+
+@contextlib.contextmanager
+def backends_closed():
+    """The RAS connections of every client built in this thread inside are closed on the way out."""
+    _OPENED.backends = []
+    try:
+        yield
+    finally:
+        for backend in _OPENED.backends:
+            backend.close()
+        _OPENED.backends = None
 
 
 def server_clock(module):

@@ -53,10 +53,9 @@ options:
   concurrency:
     description:
       - How many disconnections run at once.
-      - At most 64 (connections to one ras at once, the listing's included); a larger value is capped at 64, with
-        a warning.
+      - By default 8 with O(backend=rac) and 32 with O(backend=native), as O(onec.cluster.session#module:concurrency).
+        At most 64; a larger value is lowered to 64 with a warning.
     type: int
-    default: 8
 attributes:
   check_mode:
     details:
@@ -172,18 +171,19 @@ def disconnect(module):
                         lambda c: client.disconnect(c["process"], c["connection"], c["infobase_name"]), result)
 
 
+# The options, at module level: the fleet action (plugins/action/fleet.py) validates each server's part with them.
+ARGUMENT_SPEC = argument_spec(
+    state=dict(type="str", choices=["absent"], default="absent"),
+    infobase=dict(type="list", elements="str"),
+    hanging=dict(type="bool", default=False),
+    connection=dict(type="list", elements="str"),
+    concurrency=dict(type="int"),
+    **AUDIT_OPTIONS
+)
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            state=dict(type="str", choices=["absent"], default="absent"),
-            infobase=dict(type="list", elements="str"),
-            hanging=dict(type="bool", default=False),
-            connection=dict(type="list", elements="str"),
-            concurrency=dict(type="int", default=8),
-            **AUDIT_OPTIONS
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_module(module, disconnect)
 
 

@@ -80,11 +80,10 @@ options:
   concurrency:
     description:
       - How many terminations run at once.
-      - At most 64 (connections to one ras at once, the listing's included); a larger value is capped at 64, with
-        a warning.
-      - "8 is chosen from measurements: see C(docs/performance.md) and C(benchmarks/RESULTS.md) in the repository."
+      - By default 8 with O(backend=rac) (a rac process per call) and 32 with O(backend=native), chosen from
+        measurements (C(docs/performance.md) and C(benchmarks/RESULTS.md) in the repository). At most 64; a larger
+        value is lowered to 64 with a warning.
     type: int
-    default: 8
 attributes:
   check_mode:
     details:
@@ -298,21 +297,22 @@ def interrupt_calls(module, client, selected, result):
                         result, message=message or "")
 
 
+# The options, at module level: the fleet action (plugins/action/fleet.py) validates each server's part with them.
+ARGUMENT_SPEC = argument_spec(
+    state=dict(type="str", choices=["absent", "interrupted"], default="absent"),
+    session=dict(type="list", elements="str"),
+    session_id=dict(type="list", elements="int"),
+    all=dict(type="bool", default=False),
+    error_message=dict(type="str"),
+    max_sessions=dict(type="int"),
+    concurrency=dict(type="int"),
+    **dict(AUDIT_OPTIONS, **SESSION_FILTER_OPTIONS)
+)
+REQUIRED_BY = {"session_id": "infobase"}
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            state=dict(type="str", choices=["absent", "interrupted"], default="absent"),
-            session=dict(type="list", elements="str"),
-            session_id=dict(type="list", elements="int"),
-            all=dict(type="bool", default=False),
-            error_message=dict(type="str"),
-            max_sessions=dict(type="int"),
-            concurrency=dict(type="int", default=8),
-            **dict(AUDIT_OPTIONS, **SESSION_FILTER_OPTIONS)
-        ),
-        required_by={"session_id": "infobase"},
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, required_by=REQUIRED_BY, supports_check_mode=True)
     run_module(module, end_sessions)
 
 

@@ -414,12 +414,13 @@ def gather(module):
     return result
 
 
+# The options, at module level: the fleet action (plugins/action/fleet.py) validates each server's part with them.
+ARGUMENT_SPEC = argument_spec(fields=dict(type="list", elements="str"), count_only=dict(type="bool", default=False),
+                              licenses=dict(type="bool", default=False), **SESSION_FILTER_OPTIONS)
+
+
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(fields=dict(type="list", elements="str"),
-                                                       count_only=dict(type="bool", default=False),
-                                                       licenses=dict(type="bool", default=False),
-                                                       **SESSION_FILTER_OPTIONS),
-                           supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_module(module, gather)
 
 

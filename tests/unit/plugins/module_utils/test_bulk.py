@@ -152,6 +152,10 @@ class FakeModule:
         self.params = dict(audit_log=audit_log, concurrency=2)
         self.check_mode = check_mode
         self._diff = diff
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
 
     def fail_json(self, **result):
         raise Failed(result)

@@ -1,0 +1,141 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, onec.cluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: fleet
+short_description: Do one step on every server of the play at once, in one task
+version_added: 0.3.0
+description:
+  - Runs the same steps (ending sessions, dropping hanging connections, reading sessions) on every host of the play's
+    current batch at once, in one process on the controller (a pool across servers) and each step's own
+    O(onec.cluster.session#module:concurrency) within each server. Returns one result per server.
+  - Run it once for the play (C(run_once=true)) under the default (linear) strategy; under C(strategy=free) it fails
+    before doing anything, as Ansible would run it on every host and give each host the others' results. Without
+    C(run_once) each host's task does that host's part only. It is as fast as one process doing the same calls, where one module
+    task per server costs about a quarter of a second of controller CPU each (docs/performance.md).
+  - Each server's connection settings are what the play's C(module_defaults) for C(group/onec.cluster.rac) give for
+    that host, templated with that host's variables, exactly as a module task on that host would get them. The hosts
+    are the play's current batch, so C(--limit) and hosts that failed earlier apply.
+  - Each step is the module of that name run in-process with the same options, validation, check mode and diff; a
+    server stops at its first failing step. A server that fails never stops the others, and a hung server holds only
+    its own part, until its O(onec.cluster.session#module:timeout).
+  - The task itself does not fail when servers do; it lists them in RV(failed_hosts). Turn them into per-host failures
+    with one controller-only task per host (the collection's roles do), so the recap shows each and the run exits
+    non-zero.
+  - Passwords of every server are masked in every result and message, as the modules mask them.
+options:
+  steps:
+    description: What each server does, in order.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      module:
+        description: The module whose work this step is.
+        type: str
+        required: true
+        choices: [session, connection, session_info]
+      args:
+        description: That module's options, the same for every server (the connection options come from
+          C(module_defaults); given here they win for every server).
+        type: dict
+        default: {}
+      enabled:
+        description: V(false) skips the step.
+        type: bool
+        default: true
+  hosts:
+    description: The servers (inventory hosts); by default the play's current batch (C(ansible_play_batch)).
+    type: list
+    elements: str
+  servers_at_once:
+    description: Servers worked on at the same time.
+    type: int
+    default: 64
+attributes:
+  check_mode:
+    description: Can run in check mode, changing nothing and returning what would change.
+    support: full
+    details:
+      - Each step runs in check mode as its module does.
+  diff_mode:
+    description: Returns what changed (or would change, in check mode) when run with C(--diff).
+    support: full
+    details:
+      - The diff of every step of every server, each headed with its ras and cluster.
+  platform:
+    description: Systems the module runs on.
+    support: full
+    platforms: posix
+    details:
+      - Runs on the controller only (an action plugin); reaches each cluster over TCP through ras.
+notes:
+  - Not in the action group C(onec.cluster.rac) on purpose; it reads that group's C(module_defaults) once per host.
+  - An action plugin that runs the modules' code in-process; there is no module to run on a remote host.
+  - Uses ansible-core's own lookup of a task's C(module_defaults) (private in ansible-core 2.19, which the collection
+    pins).
+seealso:
+  - module: onec.cluster.session
+  - module: onec.cluster.connection
+  - module: onec.cluster.session_info
+author:
+  - onec.cluster developers (@onec-cluster)
+"""
+
+EXAMPLES = r"""
+- name: End every session of accounting on every server at once, then drop the connections left without a session
+  onec.cluster.fleet:
+    steps:
+      - module: session
+        args: {infobase: [accounting], all: true, error_message: Maintenance}
+      - module: connection
+        args: {infobase: [accounting], hanging: true}
+  run_once: true
+  delegate_to: localhost
+  register: fleet_result
+
+- name: Fail each server that could not be done
+  ansible.builtin.fail:
+    msg: "{{ fleet_result.results[inventory_hostname].msg }}"
+  when: fleet_result.results[inventory_hostname].failed
+"""
+
+RETURN = r"""
+results:
+  description: Per server (inventory host) what it did.
+  returned: always
+  type: dict
+  contains:
+    failed:
+      description: Whether a step failed on this server.
+      type: bool
+    changed:
+      description: Whether a step changed something on this server.
+      type: bool
+    msg:
+      description: The failing step's module and message; empty when none failed.
+      type: str
+    steps:
+      description: Each step run, the result its module would have returned, plus C(module); the steps after a
+        failing one are not run.
+      type: list
+      elements: dict
+  sample: {"srv1c-01": {"failed": false, "changed": true, "msg": "", "steps": [{"module": "session",
+           "terminated_count": 3}]}}
+failed_hosts:
+  description: The servers that failed -> their message.
+  returned: always
+  type: dict
+  sample: {"srv1c-02": "session: cannot connect to ras srv1c-02:1545"}
+msg:
+  description: How many servers were done, and which failed with what.
+  returned: always
+  type: str
+"""
