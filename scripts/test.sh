@@ -154,5 +154,5 @@ done_stage "${#scenarios[@]} scenarios"
 
 step "pytest" "pytest: unit, simulator and integration tests (log: .build/pytest.log)"
 # pytest's temporary folders (simulated fleets, playbook homes) inside the checkout, emptied at each run
-python -m pytest -n 2 --basetemp="$ROOT/.build/pytest" "$@" 2>&1 | tee .build/pytest.log
+python -m pytest -n 2 --durations=15 --basetemp="$ROOT/.build/pytest" "$@" 2>&1 | tee .build/pytest.log
 done_stage "$(pytest_counts .build/pytest.log | sed 's/^pytest: //')$(s="$(pytest_skips .build/pytest.log)"; [ -n "$s" ] && echo "; $s")"
