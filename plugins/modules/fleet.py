@@ -81,6 +81,10 @@ notes:
   - An action plugin that runs the modules' code in-process; there is no module to run on a remote host.
   - Uses ansible-core's own lookup of a task's C(module_defaults) (private in ansible-core 2.19, which the collection
     pins).
+  - The task's own options (O(steps) and their options, such as infobases, filters and the message) are templated
+    once, with the variables of the host the task runs for, and apply to every server; only the connection settings
+    are per host.
+    Give per-server selections through C(module_defaults) or run the modules per host.
 seealso:
   - module: onec.cluster.session
   - module: onec.cluster.connection
