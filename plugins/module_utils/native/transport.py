@@ -218,7 +218,11 @@ class RasConnection:
         harmless; anything else drops the connection, and the call is retried on a fresh one."""
         while True:
             try:
-                readable = select.select([self.sock], [], [], 0)[0]
+                # poll, not select: select() refuses a descriptor above 1023, and the fleet form holds many
+                # connections in one process (50 servers x 32 connections)
+                poller = select.poll()
+                poller.register(self.sock, select.POLLIN)
+                readable = bool(poller.poll(0))
                 data = self.sock.recv(1 << 20) if readable else b""
             except OSError:
                 readable, data = False, b""

@@ -5,6 +5,8 @@ A replaying server answers each packet our client sends with the next packet ras
 then checks both directions: our bytes are rac's bytes, and our records are what rac printed.
 """
 
+import os
+import resource
 import socket
 import threading
 import time
@@ -125,6 +127,27 @@ def test_session_list_v11_whole_exchange(fake):
     native.close()
     time.sleep(0.1)
     assert client_bytes(server) == codec.INIT_BLOCK + cap.wire("v11_session_list_ro")
+
+
+def test_a_connection_whose_descriptor_is_above_1023_works(fake):
+    """select() refuses descriptors above 1023 (FD_SETSIZE): the fleet form holds that many connections at once."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("this machine allows only %d open files" % hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = []
+    try:
+        while not held or held[-1] < 1100:  # take the low descriptors, so that the connection's is above 1023
+            held.append(os.dup(0))
+        server = fake(replay("v11_session_list_ro"))
+        native = backend(server, "11.0", cluster_user="cadmin", cluster_password="cpass")
+        assert native.sessions(CLUSTER) == parse_records(cap.rac_text("v11_session_list_ro"))
+        assert min(conn.sock.fileno() for conn in native._all) > 1023  # pylint: disable=protected-access
+        native.close()
+    finally:
+        for descriptor in held:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 @pytest.mark.parametrize("name,version", [("v11_cluster_list_ro", "11.0"), (V16 + "cluster_list_after_update", "16.0")])
