@@ -116,18 +116,11 @@ def _restore_signals(previous):
 
 
 def check_concurrency(module):
-    """Option concurrency, before any call: below 1 fails; above MAX_CONCURRENCY is capped, with a warning (the most
-    connections one module opens to one ras, the listing's included, or rac runs it starts at once); not set stays
-    not set (choose_concurrency then takes the backend's default)."""
-    concurrency = module.params["concurrency"]
-    if concurrency is None:
-        return
-    if concurrency < 1:
-        raise ModuleInputError("concurrency must be 1 or more")
-    if concurrency > MAX_CONCURRENCY:
-        module.warn("concurrency %d is capped at %d, the most calls this collection makes at once to one ras"
-                    % (concurrency, MAX_CONCURRENCY))
-        module.params["concurrency"] = MAX_CONCURRENCY
+    """Option concurrency, before any call, by choose_concurrency's rule: below 1 fails; above MAX_CONCURRENCY is
+    capped, with its warning (said once: the capped value is kept in the options); not set stays not set (the
+    backend's default is taken when the calls start)."""
+    if module.params["concurrency"] is not None:
+        module.params["concurrency"] = choose_concurrency(module.params, module.warn)
 
 
 def end_each(records, end_one, gone_error, concurrency=8, fields=SESSION_SUMMARY, check_mode=False, audit=None):
