@@ -8,6 +8,7 @@ and the audit log."""
 import json
 import os
 import re
+import signal
 import sys
 import uuid
 from datetime import timedelta
@@ -134,8 +135,8 @@ def test_check_mode_then_a_run_end_exactly_the_hibernated_sessions_and_name_thei
 
 
 @pytest.mark.usefixtures("backend")
-def test_idle_sessions_end_and_a_server_over_max_sessions_fails_its_own_host_only(make_fleet, playbook):
-    fleet = make_fleet(servers=2, infobases=2, sessions=16)
+def test_idle_sessions_end_and_a_server_over_max_sessions_or_down_fails_its_own_host_only(make_fleet, playbook):
+    fleet = make_fleet(servers=3, infobases=2, sessions=16)
     infobase = fleet.servers[0]["infobases"][0]
     idle = {}
     for index, how_many in ((0, 3), (1, 1)):
@@ -150,11 +151,12 @@ def test_idle_sessions_end_and_a_server_over_max_sessions_fails_its_own_host_onl
         staged += idle[index] + [dict(background_job(users[-1], wanted), **{"last-active-at": long_ago})]
         fleet.control(index, {"control": "add_sessions", "sessions": staged})
     before = [fleet.state(index) for index in (0, 1)]
+    os.kill(fleet.servers[2]["pid"], signal.SIGTERM)  # srv1c-03 is down
 
     run = playbook(fleet, FREE, free_licenses_infobases=[infobase], free_licenses_idle_for="2h",
-                   free_licenses_max_sessions=2)
+                   free_licenses_max_sessions=2, onec_timeout=5, onec_retries=0)
     assert run.rc != 0
-    assert recap(run.output, "srv1c-01")[2] == 1
+    assert recap(run.output, "srv1c-01")[2] == 1 and recap(run.output, "srv1c-03")[2] == 1
     # srv1c-02's one failure is the fleet summary's (run once, on the first host still in the play): it was done
     fatal = [line for line in run.output.splitlines() if line.startswith("fatal: [srv1c-02]")]
     assert len(fatal) == 1 and "Freeing licences failed on srv1c-01 (" in fatal[0]
@@ -164,8 +166,9 @@ def test_idle_sessions_end_and_a_server_over_max_sessions_fails_its_own_host_onl
     shown = text(run)
     assert "3 sessions match, more than max_sessions=2: none was ended" in shown
     assert "srv1c-02: 1 session(s) ended, %s" % (licence_words(idle[1]) % "freed") in shown
-    assert "Fleet: 2 server(s), 1 session(s) ended" in shown and "1 server(s) failed." in shown
-    assert "Freeing licences failed on srv1c-01 (" in shown
+    assert "srv1c-03: 0 session(s) ended" in shown and "FAILED - session_info: cannot connect" in shown
+    assert "Fleet: 3 server(s), 1 session(s) ended" in shown and "2 server(s) failed." in shown
+    assert "Freeing licences failed on srv1c-01 (" in shown and "; srv1c-03 (" in shown
 
 
 def test_a_run_without_a_scope_or_a_selection_is_refused_before_anything(fleet, playbook):
