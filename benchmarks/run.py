@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """Benchmarks: bulk termination and fleet scale, against the ways people do it today.
 
-    scripts/benchmark.sh [--runs 3] [--latency-ms 20] [--only bulk,fleet,info,window,native,fleetform] [--naive-full]
+    scripts/benchmark.sh [--runs 3] [--latency-ms 20] [--only bulk,fleet,info,licenses,window,native,fleetform]
+        [--naive-full]
 
 "native" times the native backend (the RAS protocol, no rac; the simulator adds the same latency per protocol
 call) on the bulk, concurrency, info and 20-server fleet scenarios, with the shell contenders it is measured against.
@@ -294,10 +295,7 @@ INFO_MODES = [
     ("every field", {}),
     ("fields: 5 columns", {"fields": ["user_name", "app_id", "host", "last_active_at", "infobase_name"]}),
     ("count_only", {"count_only": True}),
-    # issue 21: the licences of every session (rac: one more run, `session list --licenses`; native: the same call)
-    ("licenses: true", {"licenses": True}),
-    ("licenses: true, count_only", {"licenses": True, "count_only": True}),
-    ("native, licenses: true", {"licenses": True, "backend": "native"}),
+    # licenses: true is measured by its own scenario, with and without, on both backends (bench_licenses)
 ]
 
 
@@ -362,6 +360,52 @@ def bench_window(args, rows, results):
     rows.append(("maintenance_window, 10 infobases x 3 servers, grace 0", "onec.cluster.maintenance_window",
                  window["median_s"], window["rac_calls"], None))
     rows.append(("", "rac calls per infobase", per_infobase, None, None))
+
+
+# What licenses: true costs (issue 21), each backend with and without it: every field, and count_only (the licence
+# ceiling's counts without the sessions). rac makes one more run (session list --licenses); native reads the licences
+# from the same session records.
+LICENSE_MODES = [
+    ("every field", {}),
+    ("every field, licenses: true", {"licenses": True}),
+    ("count_only", {"count_only": True}),
+    ("count_only, licenses: true", {"count_only": True, "licenses": True}),
+]
+
+
+def bench_licenses(args, rows, results):
+    count = args.info_sessions
+    label = "session_info licences, %d sessions" % count
+    results["licenses"] = {"sessions": count}
+    with Fleet(1, count, args.latency_ms) as fleet:
+        server = fleet.data["servers"][0]
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".build", "collections"))
+        module_path = os.path.join(ROOT, "plugins", "modules", "session_info.py")
+        for backend in ("rac", "native"):
+            medians = results["licenses"][backend] = {}
+            for name, options in LICENSE_MODES:
+                module_args = {"ANSIBLE_MODULE_ARGS": dict(
+                    {"ras_host": "127.0.0.1", "ras_port": server["port"], "rac_path": RAC, "backend": backend,
+                     "cluster_user": server["cluster_user"], "cluster_password": server["cluster_password"]},
+                    **options)}
+                args_file = os.path.join(fleet.dir, "args.json")
+                with open(args_file, "w") as handle:
+                    json.dump(module_args, handle)
+                simctl.control(server["port"], {"control": "reset_stats"})
+                runs = [timed_with_peak([sys.executable, module_path, args_file], env) for attempt in range(args.runs)]
+                # what the server answered per run: rac commands, or ras requests on the native backend
+                calls = simctl.control(server["port"], {"control": "stats"})["total"] // args.runs
+                times = [elapsed for elapsed, peak in runs]
+                peak_mb = max(peak for elapsed, peak in runs)
+                medians[name] = {"module_median_s": statistics.median(times), "module_runs_s": times,
+                                 "module_peak_rss_mb": peak_mb, "server_calls": calls}
+                rows.append((label, "%s: module process, %s" % (backend, name), statistics.median(times), calls,
+                             None))
+                rows.append((label, "  %s: peak memory, MB, %s" % (backend, name), peak_mb, None, None))
+            for base in ("every field", "count_only"):
+                cost = medians[base + ", licenses: true"]["module_median_s"] - medians[base]["module_median_s"]
+                medians["cost, " + base] = cost
+                rows.append((label, "%s: cost of licenses: true, %s (difference)" % (backend, base), cost, None, None))
 
 
 def module_process(fleet, module, **options):
@@ -520,7 +564,7 @@ def main(argv=None):
     parser.add_argument("--info-sessions", type=int, default=10000)
     parser.add_argument("--parse-sessions", type=int, default=50000)
     parser.add_argument("--large-sessions", type=int, default=30000)
-    parser.add_argument("--only", default="bulk,concurrency,fleet,info,window,large")
+    parser.add_argument("--only", default="bulk,concurrency,fleet,info,licenses,window,large")
     args = parser.parse_args(argv)
     rows, results = [], {}
     for name in args.only.split(","):
