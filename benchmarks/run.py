@@ -340,10 +340,10 @@ def bench_fleetform(args, rows, results):
         label = "fleet form growth: %s, %d-%d servers" % (name, law["from_servers"], law["to_servers"])
         rows.append((label, "seconds per added server", law["s_per_server"], None, None))
         rows.append((label, "CPU seconds per added server", law["cpu_s_per_server"], None, None))
+        numbers = (name, law["from_servers"], law["to_servers"], law["s_per_server"], law["cpu_s_per_server"],
+                   law["to_servers"], law["s_per_server_at_largest"], law["cpu_s_per_server_at_largest"])
         print("growth law, %s (%d..%d servers): %.4f s and %.4f CPU-s per added server; at %d servers %.4f s and "
-              "%.4f CPU-s per server" % (name, law["from_servers"], law["to_servers"], law["s_per_server"],
-                                          law["cpu_s_per_server"], law["to_servers"], law["s_per_server_at_largest"],
-                                          law["cpu_s_per_server_at_largest"]), file=sys.stderr)
+              "%.4f CPU-s per server" % numbers, file=sys.stderr)
 
 
 # session_info's modes measured as a module process: every field (the default), the columns a dashboard uses, counts
