@@ -17,6 +17,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -227,10 +228,17 @@ def tree_rss_mb(root_pid):
     return sum(rss.get(pid, 0) for pid in tree) / 1048576.0
 
 
+def children_cpu_s():
+    """CPU seconds (user + system) of every child process waited for so far (and of the children they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed_with_tree_peak(command, env):
-    """Seconds and peak memory (MB) of a whole process tree (ansible-playbook, its forks, what they run), sampled
-    every 50 ms."""
+    """Seconds, peak memory (MB) and CPU seconds of a whole process tree (ansible-playbook, its forks, what they
+    run), memory sampled every 50 ms."""
     with tempfile.TemporaryFile() as out:
+        cpu = children_cpu_s()
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
         peak = 0.0
@@ -238,56 +246,105 @@ def timed_with_tree_peak(command, env):
             peak = max(peak, tree_rss_mb(proc.pid))
             time.sleep(0.05)
         elapsed = time.perf_counter() - start
+        cpu = children_cpu_s() - cpu
         if proc.returncode != 0:
             out.seek(0)
             raise RuntimeError("%s failed:\n%s" % (command, out.read()[-3000:].decode(errors="replace")))
-    return elapsed, peak
+    return elapsed, peak, cpu
+
+
+def growth_law(by_size):
+    """{servers: (seconds, cpu seconds)} -> what one more server costs, between the smallest and the largest size
+    measured (the slope), and the cost per server at the largest; None with fewer than two sizes."""
+    sizes = sorted(by_size)
+    if len(sizes) < 2:
+        return None
+    low, high = sizes[0], sizes[-1]
+    span = float(high - low)
+    return {"from_servers": low, "to_servers": high,
+            "s_per_server": (by_size[high][0] - by_size[low][0]) / span,
+            "cpu_s_per_server": (by_size[high][1] - by_size[low][1]) / span,
+            "s_per_server_at_largest": by_size[high][0] / high, "cpu_s_per_server_at_largest": by_size[high][1] / high}
+
+
+# The fleet form's scenarios: (name, playbook, extra arguments, the floor's mode). lock_first's floor is the same as
+# the plain disconnect's (the bare client does not lock): its ratio shows what locking first adds.
+EMERGENCY_ARGS = ["-e", "emergency_disconnect_infobases=all",
+                  "-e", '{"emergency_disconnect_exclude_app_ids": ["BackgroundJob"]}']
+FLEETFORM_SCENARIOS = [
+    ("emergency_disconnect", "emergency_disconnect.yml", EMERGENCY_ARGS, "end"),
+    ("emergency_disconnect lock_first", "emergency_disconnect.yml",
+     EMERGENCY_ARGS + ["-e", "emergency_disconnect_lock_first=true"], "end"),
+    ("session_report", "session_report.yml", [], "read"),
+]
 
 
 def bench_fleetform(args, rows, results):
-    """The fleet form (issue 18): emergency disconnect and session report over 1..200 servers x 50 sessions, native
-    backend, against the floor measured in the same run: a bare one-process client doing the same calls
-    (benchmarks/fleet_floor.py) plus ansible-playbook on an empty play over the same inventory."""
+    """The fleet form (issue 18): emergency disconnect (plain and lock_first) and session report over 1..200 servers
+    x 50 sessions, native backend, against the floor measured in the same run: a bare one-process client doing the
+    same calls (benchmarks/fleet_floor.py) plus ansible-playbook on an empty play over the same inventory. Then the
+    growth law of each: seconds and CPU seconds (of the whole ansible-playbook process tree) per server."""
     results["fleetform"] = {}
-    env = ansible_env()
     floor_env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".build", "collections"))
     floor_script = os.path.join(HERE, "fleet_floor.py")
+    growth = dict((name, {}) for name, _path, _extra, _mode in FLEETFORM_SCENARIOS)
     for servers in args.fleetform_sizes:
         def make(n=servers):
             return Fleet(n, 50, args.latency_ms, infobases=3)
 
         forks = str(min(50, max(5, servers)))
         entry = {}
-        for name, path, extra, mode in (
-                ("emergency_disconnect", os.path.join(ROOT, "playbooks", "emergency_disconnect.yml"),
-                 ["-e", "emergency_disconnect_infobases=all", "-e", '{"emergency_disconnect_exclude_app_ids": '
-                  '["BackgroundJob"]}'], "end"),
-                ("session_report", os.path.join(ROOT, "playbooks", "session_report.yml"), [], "read")):
-            role, peaks, floor = [], [], []
+        floors = {}  # the floor of each mode, measured once per size
+        for name, playbook_name, extra, mode in FLEETFORM_SCENARIOS:
+            role, peaks, cpus = [], [], []
             for attempt in range(args.runs):  # pylint: disable=unused-variable
                 with make() as fleet:
-                    command = [os.path.join(BIN, "ansible-playbook"), "-i", fleet.inventory, path, "-f", forks,
+                    # state files (lock_first) and the audit log stay with this fleet
+                    env = dict(ansible_env(), ONEC_CLUSTER_HOME=os.path.join(fleet.dir, "onec_cluster"))
+                    command = [os.path.join(BIN, "ansible-playbook"), "-i", fleet.inventory,
+                               os.path.join(ROOT, "playbooks", playbook_name), "-f", forks,
                                "-e", "onec_backend=native", "-e", "session_report_dir=%s/report" % fleet.dir] + extra
-                    elapsed, peak = timed_with_tree_peak(command, env)
+                    elapsed, peak, cpu = timed_with_tree_peak(command, env)
                     role.append(elapsed)
                     peaks.append(peak)
-                with make() as fleet:
-                    client = timed([sys.executable, floor_script, os.path.join(fleet.dir, "fleet.json"), mode],
-                                   env=floor_env)
-                    empty = playbook(fleet, os.path.join(HERE, "playbooks", "empty.yml"), "-f", forks)
-                    floor.append(client + empty)
+                    cpus.append(cpu)
+            if mode not in floors:
+                floors[mode] = []
+                for attempt in range(args.runs):  # pylint: disable=unused-variable
+                    with make() as fleet:
+                        client = timed([sys.executable, floor_script, os.path.join(fleet.dir, "fleet.json"), mode],
+                                       env=floor_env)
+                        empty = playbook(fleet, os.path.join(HERE, "playbooks", "empty.yml"), "-f", forks)
+                        floors[mode].append(client + empty)
+            floor = floors[mode]
             part = {"median_s": statistics.median(role), "runs_s": role, "peak_tree_mb": max(peaks),
+                    "median_cpu_s": statistics.median(cpus), "cpu_runs_s": cpus,
                     "floor_median_s": statistics.median(floor), "floor_runs_s": floor}
             entry[name] = part
-            target = 1.5 if name == "emergency_disconnect" else 2.0
+            growth[name][servers] = (part["median_s"], part["median_cpu_s"])
+            target = 2.0 if name == "session_report" else 1.5
             label = "fleet form: %s, %d servers x 50, native" % (name, servers)
             rows.append((label, "floor: one-process client + empty ansible-playbook", part["floor_median_s"], None,
                          None))
-            rows.append((label, "playbooks/%s.yml (target <= %.1fx the floor)" % (name, target), part["median_s"],
-                         None, part["median_s"] / part["floor_median_s"]))
+            rows.append((label, "playbooks/%s (target <= %.1fx the floor)" % (playbook_name, target),
+                         part["median_s"], None, part["median_s"] / part["floor_median_s"]))
+            rows.append((label, "  CPU seconds of the process tree", part["median_cpu_s"], None, None))
             rows.append((label, "  peak memory of the process tree, MB (target < 250 at 200)", part["peak_tree_mb"],
                          None, None))
         results["fleetform"][servers] = entry
+    results["fleetform"]["growth"] = {}
+    for name, by_size in growth.items():
+        law = growth_law(by_size)
+        if law is None:
+            continue
+        results["fleetform"]["growth"][name] = law
+        label = "fleet form growth: %s, %d-%d servers" % (name, law["from_servers"], law["to_servers"])
+        rows.append((label, "seconds per added server", law["s_per_server"], None, None))
+        rows.append((label, "CPU seconds per added server", law["cpu_s_per_server"], None, None))
+        numbers = (name, law["from_servers"], law["to_servers"], law["s_per_server"], law["cpu_s_per_server"],
+                   law["to_servers"], law["s_per_server_at_largest"], law["cpu_s_per_server_at_largest"])
+        print("growth law, %s (%d..%d servers): %.4f s and %.4f CPU-s per added server; at %d servers %.4f s and "
+              "%.4f CPU-s per server" % numbers, file=sys.stderr)
 
 
 # session_info's modes measured as a module process: every field (the default), the columns a dashboard uses, counts

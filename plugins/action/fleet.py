@@ -26,8 +26,17 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.onec.cluster.plugins.module_utils import lock_state
 from ansible_collections.onec.cluster.plugins.module_utils.fleet import DEFAULT_SERVERS_AT_ONCE, run_fleet, run_step
-from ansible_collections.onec.cluster.plugins.modules import connection, session, session_info
+from ansible_collections.onec.cluster.plugins.module_utils.safe import register_secrets, safe_value
+from ansible_collections.onec.cluster.plugins.module_utils.sessions import in_a_call
+from ansible_collections.onec.cluster.plugins.modules import (
+    connection,
+    infobase_info,
+    infobase_lock,
+    session,
+    session_info,
+)
 
 # The modules a step may name: their body (what glue.run_module runs), argument spec and required_by.
 STEP_MODULES = {
@@ -35,6 +44,14 @@ STEP_MODULES = {
     "connection": (connection.disconnect, connection.ARGUMENT_SPEC, None),
     "session_info": (session_info.gather, session_info.ARGUMENT_SPEC, None),
 }
+# Steps made of several modules' work (run by _lock_first): not modules themselves.
+COMPOSED_STEPS = ("lock_first",)
+# lock_first's options (the rest are infobase_lock's, as the step passes them on).
+LOCK_FIRST_OWN = ("state_file", "by")
+# What each part of lock_first is called in a failure message (the same words as the per-host role had).
+LOCK_FIRST_LABELS = {"read": "List the infobases to lock",
+                     "record": "Record the locks about to be replaced in the state file",
+                     "lock": "Lock the infobases first so nobody reconnects"}
 display = Display()
 
 # Any member of group/onec.cluster.rac: its module_defaults are the connection settings.
@@ -51,10 +68,11 @@ class ActionModule(ActionBase):
         hosts = self._task.args.get("hosts") or self._default_hosts(task_vars)
         at_once = int(self._task.args.get("servers_at_once") or DEFAULT_SERVERS_AT_ONCE)
         started = time.monotonic()
+        _check_state_file(steps, hosts)
         settings = dict((host, self._settings_or_error(host, task_vars)) for host in hosts)
         templated = time.monotonic()
         check_mode, diff = bool(self._task.check_mode), bool(self._task.diff)
-        results = run_fleet(dict((host, self._part(steps, settings[host], check_mode, diff)) for host in hosts),
+        results = run_fleet(dict((host, self._part(host, steps, settings[host], check_mode, diff)) for host in hosts),
                             at_once)
         display.vvv("fleet: %d server(s); settings templated in %.2f s, parts done in %.2f s"
                     % (len(hosts), templated - started, time.monotonic() - templated))
@@ -84,14 +102,16 @@ class ActionModule(ActionBase):
     @staticmethod
     def _steps(steps):
         if not isinstance(steps, list) or not steps:
-            raise AnsibleActionFail("steps: give a list of {module: session|connection|session_info, args: {...}}")
+            raise AnsibleActionFail("steps: give a list of {module: lock_first|session|connection|session_info, "
+                                    "args: {...}}")
+        known = sorted(list(STEP_MODULES) + list(COMPOSED_STEPS))
         chosen = []
         for step in steps:
-            if step.get("module") not in STEP_MODULES:
-                raise AnsibleActionFail("steps: unknown module %r; known: %s"
-                                        % (step.get("module"), ", ".join(sorted(STEP_MODULES))))
+            if step.get("module") not in known:
+                raise AnsibleActionFail("steps: unknown module %r; known: %s" % (step.get("module"), ", ".join(known)))
             if boolean(step.get("enabled", True)):
-                chosen.append((step["module"], dict(step.get("args") or {})))
+                chosen.append(Step(step["module"], dict(step.get("args") or {}), step.get("name") or step["module"],
+                                   boolean(step.get("show_calls_left", False))))
         return chosen
 
     def _settings_or_error(self, host_name, task_vars):
@@ -128,7 +148,7 @@ class ActionModule(ActionBase):
         return self._fleet_templar
 
     @staticmethod
-    def _part(steps, settings, check_mode, diff):
+    def _part(host, steps, settings, check_mode, diff):
         """This server's part: the steps in order, stopping at the first that fails."""
 
         def run():
@@ -136,15 +156,21 @@ class ActionModule(ActionBase):
                 return dict(steps=[], failed=True, changed=False,
                             msg="the connection settings (module_defaults) could not be templated: %s" % settings)
             done = []
-            for name, args in steps:
-                body, spec, required_by = STEP_MODULES[name]
-                outcome = run_step(body, spec, dict(settings, **args), check_mode, diff, required_by)
-                done.append(dict(outcome, module=name))
+            for step in steps:
+                if step.module == "lock_first":
+                    outcome = _lock_first(host, settings, step.args, check_mode, diff)
+                else:
+                    body, spec, required_by = STEP_MODULES[step.module]
+                    outcome = run_step(body, spec, dict(settings, **step.args), check_mode, diff, required_by)
+                    if step.show_calls_left and outcome.get("failures"):
+                        outcome["still_in_a_call"] = _still_in_a_call(settings, step.args, outcome["failures"])
+                done.append(dict(outcome, module=step.module, name=step.name))
                 if outcome.get("failed"):
                     break
             failed = [step for step in done if step.get("failed")]
             return dict(steps=done, failed=bool(failed), changed=any(step.get("changed") for step in done),
-                        msg="%s: %s" % (failed[0]["module"], failed[0].get("msg")) if failed else "")
+                        msg="%s: %s" % (failed[0].pop("label", None) or failed[0]["name"], failed[0].get("msg"))
+                        if failed else "")
         return run
 
     @staticmethod
@@ -153,6 +179,69 @@ class ActionModule(ActionBase):
             return "%d server(s) done" % len(hosts)
         named = "; ".join("%s (%s)" % item for item in failed.items())
         return "%d of %d server(s) failed: %s" % (len(failed), len(hosts), named)
+
+
+class Step:
+    """One step as the task gives it: module, its args, the name a failure message gives it, and (session only)
+    whether to read the sessions that could not be ended to tell which are inside a call."""
+
+    def __init__(self, module, args, name, show_calls_left):
+        self.module, self.args, self.name, self.show_calls_left = module, args, name, show_calls_left
+
+
+def _check_state_file(steps, hosts):
+    """A lock_first state_file given for several servers must name each server's own file (``{host}``)."""
+    for step in steps:
+        given = step.args.get("state_file") if step.module == "lock_first" else ""
+        if given and len(hosts) > 1 and lock_state.HOST_PLACEHOLDER not in given:
+            raise AnsibleActionFail(
+                "lock_first: state_file %s would be the one state file of %d servers, each overwriting the others' "
+                "records; nothing was done. Put %s in it (each server's inventory name), or leave it empty for the "
+                "default, one file per server." % (given, len(hosts), lock_state.HOST_PLACEHOLDER))
+
+
+def _lock_first(host, settings, args, check_mode, diff):
+    """Read the locks about to be replaced (permission codes included), record them in ``host``'s state file, then
+    lock: the three parts the per-host role ran as three tasks. A part that fails stops the server here (its
+    sessions are not ended), its ``label`` saying which. The codes read never leave this function: the result has
+    the lock's own (masked) output only."""
+    lock_args = dict((key, value) for key, value in args.items() if key not in LOCK_FIRST_OWN)
+    read = run_step(infobase_info.gather, infobase_info.ARGUMENT_SPEC,
+                    dict(settings, infobase=lock_args.get("infobase"), details=True, show_permission_code=True))
+    if read.get("failed"):
+        return dict(read, label=LOCK_FIRST_LABELS["read"])
+    codes = set(ib.get("permission_code") for ib in read["infobases"] if ib.get("permission_code"))
+    register_secrets(codes)  # masked in the audit log and in every result below
+    locks = dict((ib["name"], ib) for ib in read["infobases"])
+    path = lock_state.state_path(host, args.get("state_file") or "")
+    if not locks:  # a cluster without an infobase: nothing to record or lock
+        return dict(changed=False, cluster=read["cluster"], changed_infobases=[], state_file=path, recorded=[])
+    try:
+        lock_state.record(path, host, read["cluster"], args.get("by") or "emergency_disconnect", locks, check_mode)
+    except (OSError, ValueError) as exc:
+        return dict(failed=True, changed=False, label=LOCK_FIRST_LABELS["record"], state_file=path,
+                    msg="cannot write the state file %s on the controller (%s): nothing was locked or ended on this "
+                        "server" % (path, exc))
+    lock_args["infobase"] = sorted(locks)
+    outcome = run_step(infobase_lock.converge, infobase_lock.ARGUMENT_SPEC, dict(settings, **lock_args),
+                       check_mode, diff)
+    outcome = safe_value(dict(outcome, state_file=path, recorded=sorted(locks)), codes)
+    if outcome.get("failed"):
+        outcome["label"] = LOCK_FIRST_LABELS["lock"]
+    return outcome
+
+
+def _still_in_a_call(settings, session_args, failures):
+    """The sessions that could not be ended and are still there inside a call (server or DBMS) or waiting for a
+    lock: one more read of the server, only for a server where ending some failed. [] if that read fails too."""
+    left = set(failure.get("session") for failure in failures)
+    read = run_step(session_info.gather, session_info.ARGUMENT_SPEC,
+                    dict(settings, infobase=session_args.get("infobase"),
+                         fields=["user_name", "infobase_name", "app_id", "call"]))
+    if read.get("failed"):
+        return []
+    return [session for session in read.get("sessions") or []
+            if session.get("session") in left and in_a_call(session["call"])]
 
 
 def _as_list(value):

@@ -38,18 +38,65 @@ def _failed(result):
 
 # -- emergency_disconnect --------------------------------------------------------------------------------------------
 
+def _part_summary(part):
+    """A server's part of an onec.cluster.fleet result (lock_first, session, connection steps) -> its summary."""
+    steps = dict((step.get("module"), step) for step in part.get("steps") or [])
+    ended, dropped, locked = steps.get("session", {}), steps.get("connection", {}), steps.get("lock_first", {})
+    return {
+        "ended": ended.get("terminated_count", 0), "already_gone": ended.get("already_gone_count", 0),
+        "failed": ended.get("failed_count", 0), "disconnected": dropped.get("disconnected_count", 0),
+        "where": ended.get("where") or dropped.get("where") or "",
+        "locked": locked.get("changed_infobases", []), "lock_starts_at": locked.get("starts_at"),
+        "lock_starts_at_utc": locked.get("starts_at_utc"),
+        "still_in_a_call": ended.get("still_in_a_call", []),
+        "error": (part.get("msg") or "failed") if _failed(part) else "",
+    }
+
+
+def _summaries(hosts, items):
+    """Each host's summary from ``items`` in the order of ``hosts``: each is that host's summary (a dict as the
+    role's set_fact made it), None (did not run), or the onec.cluster.fleet result as that host sees it (the
+    registered run_once result), whose ``results`` hold the host's part."""
+    summaries = []
+    for host, item in zip(hosts, items):
+        if isinstance(item, dict) and isinstance(item.get("results"), dict):
+            part = item["results"].get(host)
+            item = None if part is None else _part_summary(part)
+        summaries.append(item or NOT_RUN_SUMMARY)
+    return summaries
+
+
+def _call_words(session):
+    """One session still there because of a call, in words: who, where, which call and for how long."""
+    call = session.get("call") or {}
+    what = []
+    if call.get("in_server_call"):
+        what.append("in a server call for %s ms" % call.get("server_call_ms"))
+    if call.get("in_dbms_call"):
+        what.append("in a DBMS call for %s ms" % call.get("dbms_call_ms"))
+    what.extend("blocked by session #%s (%s)" % (block.get("session_id"), block.get("by"))
+                for block in call.get("blocked_by") or [])
+    return "%s #%s (%s, %s): %s" % (session.get("user_name") or "-", session.get("session_id"),
+                                    session.get("infobase_name"), session.get("app_id"), ", ".join(what))
+
+
 def fleet_summary(hosts, summaries, check_mode=False):
-    """One line per server, then the fleet's total; ``summaries`` are the servers' emergency_disconnect_summary in
-    the order of ``hosts`` (None or missing: did not run)."""
-    summaries = [summary or NOT_RUN_SUMMARY for summary in summaries]
+    """One line per server, then the fleet's total. ``summaries``, in the order of ``hosts``: each host's
+    onec.cluster.fleet result (the role's registered run_once result), or its summary; None or missing: did not
+    run. A server whose sessions could not all be ended names those still there because they are inside a call."""
+    summaries = _summaries(hosts, summaries)
     ended = "session(s) would be ended" if check_mode else "session(s) ended"
     lines = []
     for host, summary in zip(hosts, summaries):
         # where: the ras endpoint and cluster, for a machine with several ras or clusters
-        lines.append("%s: %s %s, %s already gone, %s could not be ended, %s connection(s) without a session dropped%s%s"
+        # a session that could not be ended fails its server: the error comes first, then who is still there
+        stuck = summary.get("still_in_a_call") or []
+        lines.append("%s: %s %s, %s already gone, %s could not be ended, %s connection(s) without a session dropped%s%s%s"
                      % (host, summary.get("ended", 0), ended, summary.get("already_gone", 0), summary.get("failed", 0),
                         summary.get("disconnected", 0), (" (%s)" % summary["where"]) if summary.get("where") else "",
-                        (". FAILED - %s" % summary["error"]) if summary.get("error") else "."))
+                        (". FAILED - %s" % summary["error"]) if summary.get("error") else ".",
+                        (". Still there, inside a call: %s." % "; ".join(_call_words(s) for s in stuck)) if stuck
+                        else ""))
     failed = len([summary for summary in summaries if summary.get("error")])
     lines.append("Fleet: %d server(s), %d %s, %d already gone, %d could not be ended; %s%s" % (
         len(hosts), sum(_number(s.get("ended")) for s in summaries), ended,
@@ -60,13 +107,36 @@ def fleet_summary(hosts, summaries, check_mode=False):
 
 
 def fleet_failures(hosts, summaries):
-    """``host (error)`` for every server that failed or did not run, in the order of ``hosts``."""
-    failures = []
-    for host, summary in zip(hosts, summaries):
-        error = (summary or NOT_RUN_SUMMARY).get("error")
-        if error:
-            failures.append("%s (%s)" % (host, error))
-    return failures
+    """``host (error)`` for every server that failed or did not run, in the order of ``hosts`` (``summaries`` as
+    for fleet_summary)."""
+    return ["%s (%s)" % (host, summary["error"]) for host, summary in zip(hosts, _summaries(hosts, summaries))
+            if summary.get("error")]
+
+
+def emergency_event(hosts, moment, infobases=None, lock_first=False, check_mode=False, fleet=None):
+    """The emergency disconnect's notification event (roles/notify's contract; docs/workflows.md, Notifications).
+
+    ``moment``: before_lock or forcing (before the fleet step: each server is its host and the infobases asked
+    for; ``where`` is empty, not known before the step reaches the server), or ``after``, which becomes ``done``
+    or ``failed`` from ``fleet`` (the fleet step's result): each server with its counts, locks and error.
+    """
+    asked = infobases if isinstance(infobases, list) else [infobases] if infobases else []
+    if moment != "after":
+        servers = [{"host": host, "where": "", "infobases": asked} for host in hosts]
+        return {"workflow": "emergency_disconnect", "event": moment, "check_mode": bool(check_mode),
+                "lock_first": bool(lock_first), "servers": servers}
+    servers = []
+    for host, summary in zip(hosts, _summaries(hosts, [fleet] * len(hosts))):
+        servers.append({
+            "host": host, "where": summary.get("where", ""), "infobases": asked,
+            "ended": _number(summary.get("ended")), "already_gone": _number(summary.get("already_gone")),
+            "failed": _number(summary.get("failed")), "disconnected": _number(summary.get("disconnected")),
+            "locked": summary.get("locked") or [], "lock_starts_at": summary.get("lock_starts_at"),
+            "lock_starts_at_utc": summary.get("lock_starts_at_utc"),
+            "still_in_a_call": summary.get("still_in_a_call") or [], "error": summary.get("error", ""),
+        })
+    return {"workflow": "emergency_disconnect", "event": "failed" if any(s["error"] for s in servers) else "done",
+            "check_mode": bool(check_mode), "lock_first": bool(lock_first), "servers": servers}
 
 
 # -- maintenance_window ----------------------------------------------------------------------------------------------
@@ -217,6 +287,7 @@ class FilterModule(object):
         return {
             "fleet_summary": fleet_summary,
             "fleet_failures": fleet_failures,
+            "emergency_event": emergency_event,
             "window_report": window_report,
             "window_failure": window_failure,
             "session_report": session_report,

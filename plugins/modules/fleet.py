@@ -38,15 +38,38 @@ options:
     required: true
     suboptions:
       module:
-        description: The module whose work this step is.
+        description:
+          - The module whose work this step is.
+          - V(lock_first) is three modules' work as one step, the emergency disconnect's lock first. It reads the
+            current locks of the infobases (M(onec.cluster.infobase_info), details and permission codes), records them
+            in the server's state file on the controller (the C(onec.cluster.lock_state) role's file, mode 0600,
+            records already there kept, nothing written in check mode), then locks them
+            (M(onec.cluster.infobase_lock)). A server whose read, record or lock fails stops there, so the steps after
+            it (ending its sessions) are not run. The permission codes read never appear in the result.
         type: str
         required: true
-        choices: [session, connection, session_info]
+        choices: [lock_first, session, connection, session_info]
       args:
-        description: That module's options, the same for every server (the connection options come from
-          C(module_defaults); given here they win for every server).
+        description:
+          - That module's options, the same for every server (the connection options come from C(module_defaults);
+            given here they win for every server).
+          - For V(lock_first), M(onec.cluster.infobase_lock)'s options (C(infobase), C(denied_message),
+            C(permission_code), ...) plus C(state_file) (empty for the default, C(maintenance_window/<host>.json) under
+            E(ONEC_CLUSTER_HOME), else C(~/.ansible/onec_cluster); for several servers it must hold C({host}), which
+            becomes each server's inventory name) and C(by) (written in the file; default C(emergency_disconnect)).
         type: dict
         default: {}
+      name:
+        description: What a failure message calls this step (the message is this name, a colon, the error); by default the module's name.
+        type: str
+      show_calls_left:
+        description:
+          - For a V(session) step that could not end some sessions, read that server's sessions once more and return
+            those still there inside a server or DBMS call (or waiting for a lock) in the step's C(still_in_a_call)
+            (each with its C(call) marks, as M(onec.cluster.session_info) returns them). Servers where every session
+            was ended are not read again.
+        type: bool
+        default: false
       enabled:
         description: V(false) skips the step.
         type: bool
@@ -124,11 +147,15 @@ results:
       description: Whether a step changed something on this server.
       type: bool
     msg:
-      description: The failing step's module and message; empty when none failed.
+      description: The failing step's name (or module) and message; empty when none failed.
       type: str
     steps:
-      description: Each step run, the result its module would have returned, plus C(module); the steps after a
-        failing one are not run.
+      description:
+        - Each step run, the result its module would have returned, plus C(module) and C(name); the steps after a
+          failing one are not run.
+        - A V(lock_first) step returns M(onec.cluster.infobase_lock)'s result plus C(state_file) (this server's) and
+          C(recorded) (the infobases whose locks the file holds).
+        - A V(session) step with O(steps[].show_calls_left) may add C(still_in_a_call).
       type: list
       elements: dict
   sample: {"srv1c-01": {"failed": false, "changed": true, "msg": "", "steps": [{"module": "session",

@@ -169,15 +169,16 @@ def gather(module):
                 rac_calls=client.calls)
 
 
+# The options, at module level: the fleet action (plugins/action/fleet.py) validates each server's part with them.
+ARGUMENT_SPEC = argument_spec(
+    infobase=dict(type="list", elements="str"),
+    details=dict(type="bool", default=False),
+    show_permission_code=dict(type="bool", default=False),
+)
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            infobase=dict(type="list", elements="str"),
-            details=dict(type="bool", default=False),
-            show_permission_code=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_module(module, gather)
 
 

@@ -368,24 +368,25 @@ def converge(module):
     return result
 
 
+# The options, at module level: the fleet action (plugins/action/fleet.py) validates each server's part with them.
+ARGUMENT_SPEC = argument_spec(
+    infobase=dict(type="list", elements="str"),
+    state=dict(type="str", choices=["present", "absent", "restored"], default="present"),
+    denied_from=dict(type="str"),
+    denied_to=dict(type="str"),
+    denied_message=dict(type="str"),
+    permission_code=dict(type="str", no_log=True),
+    denied_parameter=dict(type="str"),
+    scheduled_jobs_deny=dict(type="bool"),
+    restore=dict(type="dict"),
+    show_permission_code=dict(type="bool", default=False),
+    claim_prefix=dict(type="str"),
+    **AUDIT_OPTIONS
+)
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            infobase=dict(type="list", elements="str"),
-            state=dict(type="str", choices=["present", "absent", "restored"], default="present"),
-            denied_from=dict(type="str"),
-            denied_to=dict(type="str"),
-            denied_message=dict(type="str"),
-            permission_code=dict(type="str", no_log=True),
-            denied_parameter=dict(type="str"),
-            scheduled_jobs_deny=dict(type="bool"),
-            restore=dict(type="dict"),
-            show_permission_code=dict(type="bool", default=False),
-            claim_prefix=dict(type="str"),
-            **AUDIT_OPTIONS
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     # Codes inside restore are secrets too: mask them in any output, like a no_log option.
     for saved in (module.params["restore"] or {}).values():
         if isinstance(saved, dict) and saved.get("permission_code"):

@@ -3,6 +3,7 @@
 
 from ansible_collections.onec.cluster.plugins.filter.reports import (
     FilterModule,
+    emergency_event,
     fleet_failures,
     fleet_summary,
     session_csv,
@@ -19,7 +20,7 @@ BROKEN = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0,
 
 def test_every_filter_is_registered():
     assert sorted(FilterModule().filters()) == [
-        "fleet_failures", "fleet_summary", "session_csv", "session_report", "window_failure", "window_report"]
+        "emergency_event", "fleet_failures", "fleet_summary", "session_csv", "session_report", "window_failure", "window_report"]
 
 
 def test_fleet_summary_has_a_line_per_server_and_the_total():
@@ -53,6 +54,57 @@ def test_fleet_failures_names_failed_and_missing_servers_only():
     assert fleet_failures(["a", "b", "c"], [DONE, BROKEN, None]) == [
         "b (List the infobases to lock: cannot connect)", "c (did not run)"]
     assert fleet_failures(["a"], [DONE]) == []
+
+
+# An onec.cluster.fleet result as the emergency role registers it: srv1c-01 done, srv1c-02 failed at ending with one
+# session left inside a DBMS call, srv1c-03 not in it (did not run).
+STUCK = {"session": "u-1", "session_id": 7, "user_name": "Бухгалтер", "infobase_name": "accounting", "app_id": "1CV8C",
+         "call": {"in_server_call": True, "server_call_ms": 720000, "in_dbms_call": True, "dbms_call_ms": 718000,
+                  "blocked_by": []}}
+FLEET = {"results": {
+    "srv1c-01": {"failed": False, "changed": True, "msg": "", "steps": [
+        {"module": "lock_first", "changed_infobases": ["accounting"], "starts_at": "2026-11-29T23:00:00",
+         "starts_at_utc": "2026-11-29T20:00:00Z"},
+        {"module": "session", "terminated_count": 3, "already_gone_count": 1, "failed_count": 0, "where": "ras a:1545"},
+        {"module": "connection", "disconnected_count": 2}]},
+    "srv1c-02": {"failed": True, "changed": True, "msg": "End the sessions: 1 of 4 sessions could not be ended",
+                 "steps": [{"module": "session", "terminated_count": 3, "already_gone_count": 0, "failed_count": 1,
+                            "where": "ras b:1545", "still_in_a_call": [STUCK], "failed": True}]}}}
+
+
+def test_fleet_summary_reads_each_servers_part_of_the_fleet_result():
+    hosts = ["srv1c-01", "srv1c-02", "srv1c-03"]
+    lines = fleet_summary(hosts, [FLEET, FLEET, None])
+    assert lines[0] == ("srv1c-01: 3 session(s) ended, 1 already gone, 0 could not be ended, 2 connection(s) without "
+                        "a session dropped (ras a:1545).")
+    assert lines[1] == ("srv1c-02: 3 session(s) ended, 0 already gone, 1 could not be ended, 0 connection(s) without "
+                        "a session dropped (ras b:1545). FAILED - End the sessions: 1 of 4 sessions could not be "
+                        "ended. Still there, inside a call: Бухгалтер #7 (accounting, 1CV8C): in a server call for "
+                        "720000 ms, in a DBMS call for 718000 ms.")
+    assert lines[2].startswith("srv1c-03: 0 session(s) ended") and lines[2].endswith("FAILED - did not run")
+    assert lines[3] == "Fleet: 3 server(s), 6 session(s) ended, 1 already gone, 1 could not be ended; 2 server(s) failed."
+    assert fleet_failures(hosts, [FLEET, FLEET, None]) == [
+        "srv1c-02 (End the sessions: 1 of 4 sessions could not be ended)", "srv1c-03 (did not run)"]
+
+
+def test_emergency_event_before_the_step_names_hosts_and_infobases_only():
+    event = emergency_event(["srv1c-01", "srv1c-02"], "forcing", infobases="all", lock_first=True)
+    assert event == {"workflow": "emergency_disconnect", "event": "forcing", "check_mode": False, "lock_first": True,
+                     "servers": [{"host": "srv1c-01", "where": "", "infobases": ["all"]},
+                                 {"host": "srv1c-02", "where": "", "infobases": ["all"]}]}
+
+
+def test_emergency_event_after_the_step_is_done_or_failed_with_each_servers_counts():
+    done = emergency_event(["srv1c-01"], "after", infobases=["accounting"], fleet=FLEET)
+    assert done["event"] == "done"
+    assert done["servers"] == [{
+        "host": "srv1c-01", "where": "ras a:1545", "infobases": ["accounting"], "ended": 3, "already_gone": 1,
+        "failed": 0, "disconnected": 2, "locked": ["accounting"], "lock_starts_at": "2026-11-29T23:00:00",
+        "lock_starts_at_utc": "2026-11-29T20:00:00Z", "still_in_a_call": [], "error": ""}]
+    failed = emergency_event(["srv1c-01", "srv1c-02"], "after", fleet=FLEET, check_mode=True)
+    assert failed["event"] == "failed" and failed["check_mode"] is True
+    assert failed["servers"][1]["error"].startswith("End the sessions: ")
+    assert failed["servers"][1]["still_in_a_call"] == [STUCK]
 
 
 def test_window_report_counts_who_left_and_who_was_ended():
