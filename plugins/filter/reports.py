@@ -460,6 +460,10 @@ def _licence_options(report):
     return "".join(options)
 
 
+# The call column sorts on the server call's length (num) but reads as text; the licence column is text
+HEAD_CLASSES = {"call": ' class="num call"', "licenses": ""}
+
+
 def session_html(report, columns):
     """The page's tables, rendered once in Python: every value through html.escape (names come from the clients).
 
@@ -472,7 +476,7 @@ def session_html(report, columns):
     labels = report.get("app_types") or {}
     long_call_ms = report.get("long_call_ms", 60000)
     return {
-        "head": "".join("<th%s>%s</th>" % (' class="num"' if unit and unit != "licenses" else "", _e(column["title"]))
+        "head": "".join("<th%s>%s</th>" % (HEAD_CLASSES.get(unit, ' class="num"' if unit else ""), _e(column["title"]))
                         for column, (field, unit) in zip(columns, spec)),
         "sessions": "\n".join(_session_row(row, spec, labels, long_call_ms) for row in report["rows"]),
         "per_server": "\n".join(_per_server_row(total) for total in report["per_server"]),
