@@ -244,6 +244,8 @@ def expected_rows(sessions, query="", server="", infobase="", app=""):
 
 def test_session_report_search_filters_and_sort_in_chromium(make_fleet, playbook, tmp_path, browser):
     fleet = make_fleet(servers=2, infobases=5, sessions=40)  # what scripts/demo.sh starts
+    chain = simctl.stage_incident(list(fleet.state(1)["sessions"].values()), fleet.now(1))
+    fleet.control(1, {"control": "add_sessions", "sessions": chain})
     report_dir = tmp_path / "report"
     run, data = report(playbook, fleet, report_dir)
     assert run.rc == 0, run.output
@@ -331,6 +333,21 @@ def test_session_report_search_filters_and_sort_in_chromium(make_fleet, playbook
     # the search still works on the sorted table
     type_in(user)
     assert set(visible()) == set(s["session"] for s in sessions if s["user_name"] == user)
+    search.fill("")
+
+    # the call filter (the staged chain: every call at least 60 s) and the licence filter, alone and together
+    page.select_option("#filter-call", "stuck")
+    assert sorted(visible()) == sorted(s["session"] for s in chain)
+    assert count.text_content() == "3 of %d sessions shown" % total
+    page.select_option("#filter-call", "blocking")
+    assert sorted(visible()) == sorted(s["session"] for s in chain[:2])
+    page.select_option("#filter-licence", "type:HASP")
+    assert visible() == [chain[0]["session"]]
+    page.select_option("#filter-call", "")
+    assert set(visible()) == set(s["session"] for s in sessions
+                                 if any(lic["license_type"] == "HASP" for lic in s["licenses"]))
+    page.select_option("#filter-licence", "none")
+    assert set(visible()) == set(s["session"] for s in sessions if not s["licenses"]) != set()
 
     assert problems == []
     page.close()
