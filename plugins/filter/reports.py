@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import html
 import numbers
+import re
 
 # The modules' own table of client types (session filters, did-you-mean): the report names them the same way.
 # The path moves with the module_utils reorganisation (issue 17); only the import below names it.
@@ -302,12 +303,12 @@ def _value(row, field):
 
 
 # C0 controls (but tab, line feed, carriage return) and DEL have no place in a page: shown as U+FFFD
-CONTROLS = dict((code, "\ufffd") for code in list(range(0, 9)) + [11, 12] + list(range(14, 32)) + [127])
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _e(value):
     """A value as page text or attribute: html.escape (& < > " '), control characters replaced."""
-    return html.escape(str(value).translate(CONTROLS), quote=True)
+    return html.escape(CONTROLS.sub("\ufffd", str(value)), quote=True)
 
 
 def _grouped(number):
