@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -262,12 +263,14 @@ def bench_fleetform(args, rows, results):
                  ["-e", "emergency_disconnect_infobases=all", "-e", '{"emergency_disconnect_exclude_app_ids": '
                   '["BackgroundJob"]}'], "end"),
                 ("session_report", os.path.join(ROOT, "playbooks", "session_report.yml"), [], "read")):
-            role, peaks, floor = [], [], []
+            role, peaks, floor, cpu = [], [], [], []
             for attempt in range(args.runs):  # pylint: disable=unused-variable
                 with make() as fleet:
                     command = [os.path.join(BIN, "ansible-playbook"), "-i", fleet.inventory, path, "-f", forks,
                                "-e", "onec_backend=native", "-e", "session_report_dir=%s/report" % fleet.dir] + extra
+                    before = children_cpu_s()
                     elapsed, peak = timed_with_tree_peak(command, env)
+                    cpu.append(children_cpu_s() - before)  # the playbook's whole tree (it waits for its forks)
                     role.append(elapsed)
                     peaks.append(peak)
                 with make() as fleet:
@@ -276,6 +279,7 @@ def bench_fleetform(args, rows, results):
                     empty = playbook(fleet, os.path.join(HERE, "playbooks", "empty.yml"), "-f", forks)
                     floor.append(client + empty)
             part = {"median_s": statistics.median(role), "runs_s": role, "peak_tree_mb": max(peaks),
+                    "cpu_median_s": statistics.median(cpu), "cpu_runs_s": cpu,
                     "floor_median_s": statistics.median(floor), "floor_runs_s": floor}
             entry[name] = part
             target = 1.5 if name == "emergency_disconnect" else 2.0
@@ -286,7 +290,34 @@ def bench_fleetform(args, rows, results):
                          None, part["median_s"] / part["floor_median_s"]))
             rows.append((label, "  peak memory of the process tree, MB (target < 250 at 200)", part["peak_tree_mb"],
                          None, None))
+            if name == "session_report":
+                rows.append((label, "  CPU-s of the process tree", part["cpu_median_s"], None, None))
         results["fleetform"][servers] = entry
+    report_growth(args.fleetform_sizes, results["fleetform"], rows)
+
+
+def children_cpu_s():
+    """User + system CPU seconds of this process's children that have ended (and of what they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def report_growth(sizes, measured, rows):
+    """The session report's growth law: seconds and CPU-seconds per server added, from the smallest to the largest
+    size measured (the slope), beside the floor's."""
+    if len(sizes) < 2:
+        return
+    low, high = measured[min(sizes)]["session_report"], measured[max(sizes)]["session_report"]
+    servers = float(max(sizes) - min(sizes))
+    law = {"s_per_server": (high["median_s"] - low["median_s"]) / servers,
+           "cpu_s_per_server": (high["cpu_median_s"] - low["cpu_median_s"]) / servers,
+           "floor_s_per_server": (high["floor_median_s"] - low["floor_median_s"]) / servers}
+    measured["session_report_growth"] = law
+    label = "fleet form: session_report growth, %d -> %d servers x 50" % (min(sizes), max(sizes))
+    rows.append((label, "%.4f s per server added (floor: %.4f s)" % (law["s_per_server"], law["floor_s_per_server"]),
+                 law["s_per_server"], None, None))
+    rows.append((label, "%.4f CPU-s per server added (the playbook's tree)" % law["cpu_s_per_server"],
+                 law["cpu_s_per_server"], None, None))
 
 
 # session_info's modes measured as a module process: every field (the default), the columns a dashboard uses, counts
