@@ -179,6 +179,7 @@ def session_report(hosts, reads, columns, long_call_seconds=60):
     licences).
     """
     long_call_ms = int(float(long_call_seconds) * 1000)
+    reads = _as_stored(reads)
     if isinstance(reads, dict):
         reads = [_fleet_read(reads.get(host)) for host in hosts]
     rows, errors, read_hosts = [], {}, []
@@ -214,6 +215,15 @@ def session_report(hosts, reads, columns, long_call_seconds=60):
         "licenses_read": any("licenses" in row for row in rows),
         "long_call_ms": long_call_ms,
     }
+
+
+def _as_stored(value):
+    """The sessions as the read stored them. ansible-core 2.19 hands a filter its variables as lazy containers that
+    template each value when it is read (some 20 µs a value: seconds for a fleet's sessions); sessions are data from
+    the servers, never templates, so they are taken as stored. _non_lazy_copy is private in ansible-core 2.19, which
+    the collection pins; another version without it gets the value as it is (slower, the same rows)."""
+    copy = getattr(value, "_non_lazy_copy", None)
+    return copy() if callable(copy) else value
 
 
 def _fleet_read(part):
