@@ -15,6 +15,8 @@ import re
 
 # The modules' own table of client types (session filters, did-you-mean): the report names them the same way.
 # The path moves with the module_utils reorganisation (issue 17); only the import below names it.
+from ansible.plugins.filter.core import to_nice_json
+
 from ansible_collections.onec.cluster.plugins.module_utils.sessions import KNOWN_APP_IDS, _ms_words
 
 # A server whose play never reached the summary (or the read) counts as failed, with this reason.
@@ -260,6 +262,7 @@ def session_csv(rows, columns):
     Numbers stay raw (the title names the unit), dates read "YYYY-MM-DD HH:MM:SS", and a text that starts with
     = + - @ (or a tab, a carriage return) gets a leading ' so that Excel shows it instead of running it.
     """
+    rows = _as_stored(rows)
     spec = [(column["field"], column["field"] in DATE_FIELDS, not column.get("unit")) for column in columns]
     lines = [";".join('"%s%s"' % (column["title"], CSV_UNITS.get(column.get("unit") or "", "")) for column in columns)]
     for row in rows:
@@ -483,6 +486,7 @@ def session_html(report, columns):
     sessions table's title row), sessions, per_server and per_infobase (table bodies) and licence_options (the
     licence filter's choices).
     """
+    report = _as_stored(report)
     spec = [(column["field"], column.get("unit") or "") for column in columns]
     labels = report.get("app_types") or {}
     long_call_ms = report.get("long_call_ms", 60000)
@@ -493,6 +497,60 @@ def session_html(report, columns):
         "per_server": "\n".join(_per_server_row(total) for total in report["per_server"]),
         "per_infobase": "\n".join(_per_infobase_row(total) for total in report["per_infobase"]),
         "licence_options": _licence_options(report),
+    }
+
+
+def _options(values, label=lambda value: value):
+    return "".join('<option value="%s">%s</option>' % (_e(value), _e(label(value))) for value in values)
+
+
+def _errors_section(errors):
+    if not errors:
+        return ""
+    return ('<section class="errors" id="errors">\n<h2>Servers that could not be read</h2>\n'
+            "<p>Their sessions are not in this report.</p>\n<ul>\n%s\n</ul>\n</section>" % "\n".join(
+                "<li><b>%s</b>: %s</li>" % (_e(host), _e(error)) for host, error in errors.items()))
+
+
+def session_page(report, columns, frame, hosts_count, made):
+    """The whole page: ``frame`` (the role's files/sessions.html) with each marker (@@NAME@@) filled with escaped HTML."""
+    tables = session_html(report, columns)
+    labels = report["app_types"]
+    count = _grouped(len(report["rows"]))
+    summary = "%s sessions on %d of %d servers" % (count, len(report["read_hosts"]), hosts_count)
+    if report["errors"]:
+        summary += '; <b class="muted" style="color:#a00">%d could not be read</b>' % len(report["errors"])
+    parts = {
+        "MADE": _e(made), "LONG_CALL": str(report["long_call_ms"] // 1000), "SUMMARY": summary,
+        "ERRORS": _errors_section(report["errors"]), "SESSIONS_COUNT": count,
+        "SERVER_OPTIONS": _options(report["read_hosts"]),
+        "INFOBASE_OPTIONS": _options(report["infobases"], lambda name: name or "(no infobase)"),
+        "APP_OPTIONS": _options(report["app_ids"], lambda app: app + (" \u2014 " + labels[app] if app in labels else "")),
+        "LICENCE_FILTER": ('<select id="filter-licence" aria-label="Licence">%s</select>' % tables["licence_options"]
+                           if report["licenses_read"] else ""),
+        "HEAD": tables["head"], "SESSIONS": tables["sessions"], "PER_SERVER": tables["per_server"],
+        "PER_INFOBASE": tables["per_infobase"],
+    }
+    # one pass: what is filled in is never searched again for markers
+    return PAGE_MARKER.sub(lambda match: parts[match.group(1)], frame)
+
+
+PAGE_MARKER = re.compile("@@([A-Z_]+)@@")
+
+
+def session_report_files(hosts, reads, columns, html_columns, frame, made, long_call_seconds=60):
+    """sessions.json, sessions.csv and sessions.html (file name -> text), from the servers' reads, in one pass.
+
+    One filter for the three, so that ansible-core reads the sessions once and gets three texts back (a large
+    structure handed from task to task is copied and checked at each step). The JSON is what Ansible's
+    to_nice_json(ensure_ascii=False) writes; the CSV starts with a byte-order mark and ends every line.
+    """
+    report = session_report(hosts, reads, columns, long_call_seconds)
+    return {
+        "sessions.json": to_nice_json({"sessions": report["rows"], "errors": report["errors"]}, ensure_ascii=False)
+        + "\n",
+        "sessions.csv": "\ufeff" + "".join(line + "\n" for line in session_csv(report["rows"], columns)),
+        "sessions.html": session_page(report, html_columns, frame, len(hosts), made),
     }
 
 
@@ -508,4 +566,5 @@ class FilterModule(object):
             "session_report": session_report,
             "session_csv": session_csv,
             "session_html": session_html,
+            "session_report_files": session_report_files,
         }

@@ -19,8 +19,8 @@ BROKEN = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0,
 
 def test_every_filter_is_registered():
     assert sorted(FilterModule().filters()) == [
-        "fleet_failures", "fleet_summary", "session_csv", "session_html", "session_report", "window_failure",
-        "window_report"]
+        "fleet_failures", "fleet_summary", "session_csv", "session_html", "session_report", "session_report_files",
+        "window_failure", "window_report"]
 
 
 def test_fleet_summary_has_a_line_per_server_and_the_total():
