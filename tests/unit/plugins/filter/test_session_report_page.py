@@ -213,3 +213,38 @@ def test_numbers_in_people_units_with_the_raw_value_to_sort_on():
     assert cells["cpu_time_total"] == [{"class": "num", "data-sort": "123456789"}, "123\u202f457\u00a0s"]
     assert cells["read_total"][1] == "1023\u00a0B" and cells["calls_all"][1] == "1\u202f234\u202f567"
     assert cells["blocked_by_dbms"] == [{"class": "num", "data-sort": "0"}, ""]
+
+
+FRAME_PATH = os.path.join(ROOT, "roles", "session_report", "files", "sessions.html")
+
+
+def test_the_three_files_from_one_filter():
+    import json
+
+    from ansible.plugins.filter.core import to_nice_json
+    from ansible_collections.onec.cluster.plugins.filter.reports import session_report_files
+
+    with open(FRAME_PATH, encoding="utf-8") as handle:
+        frame = handle.read()
+    sessions = sessions_as_session_info_returns_them()
+    reads = {"srv1c-01": {"steps": [{"where": WHERE, "sessions": sessions}]},
+             "<srv2>": {"failed": True, "msg": "cannot connect: <b>refused</b>"}}
+    files = session_report_files(["srv1c-01", "<srv2>", "srv1c-03"], reads, CSV_COLUMNS, HTML_COLUMNS, frame,
+                                 "2026-11-29 22:40:00 +0300")
+    assert sorted(files) == ["sessions.csv", "sessions.html", "sessions.json"]
+    data = json.loads(files["sessions.json"])
+    # the JSON is what the role wrote with to_nice_json(ensure_ascii=False) before: the same bytes
+    assert files["sessions.json"] == to_nice_json(data, ensure_ascii=False) + "\n"
+    assert [row["session"] for row in data["sessions"]] == [s["session"] for s in sessions]
+    assert data["errors"] == {"<srv2>": "cannot connect: <b>refused</b>",
+                              "srv1c-03": "the server was not read (the play did not reach it)"}
+    csv_text = files["sessions.csv"]
+    assert csv_text.startswith("\ufeff\"Server\";") and csv_text.endswith("\n") and csv_text.count("\n") == 3
+
+    page = files["sessions.html"]
+    assert "@@" not in page and "2026-11-29 22:40:00 +0300" in page
+    assert "2 sessions on 1 of 3 servers" in page and "2 could not be read" in page
+    assert "<li><b>&lt;srv2&gt;</b>: cannot connect: &lt;b&gt;refused&lt;/b&gt;</li>" in page
+    assert page.count('<tr class="stuck" data-server="srv1c-01"') == 1 and 'id="filter-licence"' in page
+    assert '<option value="srv1c-01">srv1c-01</option>' in page and "<b>refused" not in page
+    assert "at least 60&nbsp;s" in page
