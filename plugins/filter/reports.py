@@ -382,6 +382,13 @@ def _call_cell(row, long_call_ms):
         _e("; ".join(parts)))
 
 
+def _licence_full(licence):
+    """What rac's full presentation says, where the licence comes from, and its file or key name."""
+    return "%s (licence server: %s)%s" % (licence.get("full_presentation") or _licence_short(licence),
+                                          _licence_server(licence),
+                                          (", " + licence["full_name"]) if licence.get("full_name") else "")
+
+
 def _licence_cell(row):
     """Type, series and licence server, short; every field rac prints in the title."""
     licences = _licences(row)
@@ -389,9 +396,7 @@ def _licence_cell(row):
         return "<td></td>"
     shown = "; ".join(_licence_short(lic) + ("" if _licence_server(lic) == "client" else " @ " + _licence_server(lic))
                       for lic in licences)
-    full = "\n".join("%s (licence server: %s)%s" % (lic.get("full_presentation") or _licence_short(lic),
-                                                     _licence_server(lic), (", " + lic["full_name"])
-                                                     if lic.get("full_name") else "") for lic in licences)
+    full = "\n".join(_licence_full(lic) for lic in licences)
     return '<td class="licence" title="%s">%s</td>' % (_e(full), _e(shown))
 
 
