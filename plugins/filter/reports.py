@@ -9,9 +9,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import html
+import numbers
+import re
+
 # The modules' own table of client types (session filters, did-you-mean): the report names them the same way.
 # The path moves with the module_utils reorganisation (issue 17); only the import below names it.
-from ansible_collections.onec.cluster.plugins.module_utils.sessions import KNOWN_APP_IDS
+from ansible.plugins.filter.core import to_nice_json
+
+from ansible_collections.onec.cluster.plugins.module_utils.sessions import KNOWN_APP_IDS, _ms_words
 
 # A server whose play never reached the summary (or the read) counts as failed, with this reason.
 NOT_RUN_SUMMARY = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0, "error": "did not run"}
@@ -20,7 +26,7 @@ NOT_READ_MESSAGE = "the server was not read (the play did not reach it)"
 # CSV: a text that starts with one of these is a formula to Excel; a leading ' makes Excel show it as text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_UNITS = {"ms": ", ms", "bytes": ", bytes"}
-DATE_FIELDS = ("started_at", "last_active_at")
+DATE_FIELDS = ("started_at", "last_active_at", "call.dbms_since")
 
 
 def _number(value):
@@ -198,15 +204,54 @@ def _totals(rows):
     }
 
 
-def session_report(hosts, reads, columns):
+def _call(row):
+    """The session's call marks (session_info's ``call``), or no call when the read did not return them."""
+    return row.get("call") or {}
+
+
+def _stuck(call, long_call_ms):
+    """Inside a server or DBMS call that has run at least ``long_call_ms``: what keeps a session from ending."""
+    return (bool(call.get("in_server_call")) and _number(call.get("server_call_ms")) >= long_call_ms) or (
+        bool(call.get("in_dbms_call")) and _number(call.get("dbms_call_ms")) >= long_call_ms)
+
+
+def _licences(row):
+    return row.get("licenses") or []
+
+
+def _count(counts, key):
+    counts[key] = counts.get(key, 0) + 1
+
+
+def _server_marks(rows, long_call_ms):
+    """A server's stuck, blocked and blocking sessions and its licences per type and series (one pass)."""
+    marks = {"stuck": 0, "blocked": 0, "blocking": 0, "licences": 0, "by_license_type": {}, "by_license_series": {}}
+    for row in rows:
+        call = _call(row)
+        marks["stuck"] += _stuck(call, long_call_ms)
+        marks["blocked"] += bool(call.get("blocked_by"))
+        marks["blocking"] += bool(call.get("blocking"))
+        for licence in _licences(row):
+            marks["licences"] += 1
+            _count(marks["by_license_type"], licence.get("license_type") or "")
+            _count(marks["by_license_series"], licence.get("series") or "")
+    return marks
+
+
+def session_report(hosts, reads, columns, long_call_seconds=60):
     """The report's data, every part computed once, in one pass over the sessions (plus sorting the groups).
 
     ``reads`` are the servers' session_info results in the order of ``hosts`` (None: the play did not reach it), or
     the ``results`` of an onec.cluster.fleet task whose first step is session_info (server -> its part).
-    Returns rows (each session with its server), errors (server -> message), read_hosts, per_server and per_infobase
-    totals (sessions, users, sleeping, cpu_time, memory), the infobase names and app-ids present (sorted), app_types
-    (app-id -> what people call it) and columns ([field, unit] per column of ``columns``).
+    Returns rows (each session with its server), errors (server -> message), read_hosts, per_server totals
+    (sessions, users, sleeping, cpu_time, memory; stuck, blocked and blocking sessions; licences, by_license_type,
+    by_license_series) and per_infobase totals, the infobase names, app-ids, licence types and series present
+    (sorted), app_types (app-id -> what people call it), columns ([field, unit] per column of ``columns``),
+    long_call_ms (a call at least this long marks its session stuck) and licenses_read (whether the read returned
+    licences).
     """
+    long_call_ms = int(float(long_call_seconds) * 1000)
+    reads = _as_stored(reads)
     if isinstance(reads, dict):
         reads = [_fleet_read(reads.get(host)) for host in hosts]
     rows, errors, read_hosts = [], {}, []
@@ -229,14 +274,28 @@ def session_report(hosts, reads, columns):
         "errors": errors,
         "read_hosts": read_hosts,
         # where: the ras endpoint and cluster the server's read came from (several ras or clusters on one machine)
-        "per_server": [dict(_totals(per_server[host]), server=host, where=wheres.get(host, ""))
+        "per_server": [dict(_totals(per_server[host]), server=host, where=wheres.get(host, ""),
+                            **_server_marks(per_server[host], long_call_ms))
                        for host in read_hosts],
         "per_infobase": [dict(_totals(group), server=key[0], infobase=key[1]) for key, group in grouped],
         "infobases": sorted(set(row.get("infobase_name") for row in rows), key=_text_key),
         "app_ids": sorted(set(row.get("app_id") for row in rows), key=_text_key),
         "app_types": app_types(),
         "columns": [[column["field"], column.get("unit") or ""] for column in columns],
+        "license_types": sorted(set(lic.get("license_type") or "" for row in rows for lic in _licences(row))),
+        "license_series": sorted(set(lic.get("series") or "" for row in rows for lic in _licences(row))),
+        "licenses_read": any("licenses" in row for row in rows),
+        "long_call_ms": long_call_ms,
     }
+
+
+def _as_stored(value):
+    """The sessions as the read stored them. ansible-core 2.19 hands a filter its variables as lazy containers that
+    template each value when it is read (some 20 µs a value: seconds for a fleet's sessions); sessions are data from
+    the servers, never templates, so they are taken as stored. _non_lazy_copy is private in ansible-core 2.19, which
+    the collection pins; another version without it gets the value as it is (slower, the same rows)."""
+    copy = getattr(value, "_non_lazy_copy", None)
+    return copy() if callable(copy) else value
 
 
 def _fleet_read(part):
@@ -273,11 +332,301 @@ def session_csv(rows, columns):
     Numbers stay raw (the title names the unit), dates read "YYYY-MM-DD HH:MM:SS", and a text that starts with
     = + - @ (or a tab, a carriage return) gets a leading ' so that Excel shows it instead of running it.
     """
+    rows = _as_stored(rows)
     spec = [(column["field"], column["field"] in DATE_FIELDS, not column.get("unit")) for column in columns]
     lines = [";".join('"%s%s"' % (column["title"], CSV_UNITS.get(column.get("unit") or "", "")) for column in columns)]
     for row in rows:
-        lines.append(";".join(_csv_cell(row.get(field, ""), is_date, is_text) for field, is_date, is_text in spec))
+        lines.append(";".join(_csv_cell(_value(row, field), is_date, is_text) for field, is_date, is_text in spec))
     return lines
+
+
+# -- session report: the derived columns (call marks, licences) and the HTML, rendered in Python ---------------------
+
+def _blocked_by_text(call):
+    """'#12 (locks), #7 (DBMS)': the sessions this one waits for (session numbers, as rac prints them)."""
+    return ", ".join("#%s (%s)" % (block.get("session_id"), "DBMS" if block.get("by") == "dbms" else "locks")
+                     for block in call.get("blocked_by") or [])
+
+
+def _blocking_text(call):
+    return ", ".join("#%s" % block.get("session_id") for block in call.get("blocking") or [])
+
+
+def _licence_server(licence):
+    """Where the licence comes from, short. UNVERIFIED: the samples have only client licences (rmngr-address empty,
+    issued-by-server no); rmngr-address:rmngr-port is read as the cluster manager that issued a server licence."""
+    if licence.get("rmngr_address"):
+        return "%s:%s" % (licence["rmngr_address"], licence.get("rmngr_port") or "")
+    return "1C server" if licence.get("issued_by_server") else "client"
+
+
+def _licence_short(licence):
+    """'HASP ORGL8, net' / 'soft 500000125530': type and series (key) in a few characters."""
+    text = "%s %s" % (licence.get("license_type") or "?", licence.get("series") or "")
+    return text.strip() + (", net" if licence.get("net") else "")
+
+
+# CSV and HTML columns computed from a session's call marks and licences: field -> value of a row
+DERIVED = {
+    "call.server_call_ms": lambda row: _call(row).get("server_call_ms", ""),
+    "call.dbms_call_ms": lambda row: _call(row).get("dbms_call_ms", ""),
+    "call.dbms_since": lambda row: _call(row).get("dbms_since") or "",
+    "call.blocked_by": lambda row: _blocked_by_text(_call(row)),
+    "call.blocking": lambda row: _blocking_text(_call(row)),
+    "licenses.license_type": lambda row: [lic.get("license_type") or "" for lic in _licences(row)],
+    "licenses.series": lambda row: [lic.get("series") or "" for lic in _licences(row)],
+    "licenses.server": lambda row: [_licence_server(lic) for lic in _licences(row)],
+    "licenses.full_presentation": lambda row: [lic.get("full_presentation") or "" for lic in _licences(row)],
+}
+
+
+def _value(row, field):
+    derived = DERIVED.get(field)
+    return derived(row) if derived else row.get(field, "")
+
+
+# C0 controls (but tab, line feed, carriage return) and DEL have no place in a page: shown as U+FFFD
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _e(value):
+    """A value as page text or attribute: html.escape (& < > " '), control characters replaced."""
+    return html.escape(CONTROLS.sub("\ufffd", str(value)), quote=True)
+
+
+def _grouped(number):
+    return "{:,}".format(number).replace(",", "&#8239;")
+
+
+def _seconds(ms):
+    return ("%.1f" % (ms / 1000.0) if ms < 99950 else _grouped(int(round(ms / 1000.0)))) + "&nbsp;s"
+
+
+def _size(n):
+    for limit, divisor, unit, digits in ((1048576, 1024, "KB", 1), (1073741824, 1048576, "MB", 1),
+                                         (1099511627776, 1073741824, "GB", 2)):
+        if n < limit:
+            return "%.*f&nbsp;%s" % (digits, n / float(divisor), unit) if n >= 1024 else "%d&nbsp;B" % n
+    return "%.2f&nbsp;TB" % (n / 1099511627776.0)
+
+
+def _number_cell(value, unit):
+    """A number shown in people's units, its raw value in data-sort (what the page's sort compares)."""
+    if not isinstance(value, numbers.Number):
+        return '<td class="num">%s</td>' % _e(value)
+    if unit == "ref" and not value:
+        return '<td class="num" data-sort="0"></td>'
+    shown = _seconds(value) if unit == "ms" else (_size(value) if unit == "bytes" else _grouped(value))
+    return '<td class="num" data-sort="%s">%s</td>' % (value, shown)
+
+
+def _text(value):
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, (list, tuple, set, dict)):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+def _call_cell(row, long_call_ms):
+    """What the session is inside of: its server and DBMS call (since when, how long), who blocks it, whom it
+    blocks. data-sort is the server call's length; the service and the DBMS's own words are in the title."""
+    call = _call(row)
+    parts = []
+    if call.get("in_server_call"):
+        parts.append("server call %s" % _ms_words(_number(call.get("server_call_ms"))))
+    if call.get("in_dbms_call"):
+        parts.append("DBMS %s%s" % (_ms_words(_number(call.get("dbms_call_ms"))), (
+            " since %s" % str(call["dbms_since"]).replace("T", " ")) if call.get("dbms_since") else ""))
+    if call.get("blocked_by"):
+        parts.append("blocked by " + _blocked_by_text(call))
+    if call.get("blocking"):
+        parts.append("blocking " + _blocking_text(call))
+    kind = "stuck" if _stuck(call, long_call_ms) else ("blocked" if call.get("blocked_by") else "")
+    details = [text for text in ("service: %s" % call["service"] if call.get("service") else "",
+                                 "DBMS: %s" % row["db_proc_info"] if row.get("db_proc_info") else "") if text]
+    return '<td class="%s" data-sort="%d"%s>%s</td>' % (
+        " ".join(["num", "call"] + ([kind] if kind else [])), _number(call.get("server_call_ms")), (' title="%s"' % _e("; ".join(details))) if details else "",
+        _e("; ".join(parts)))
+
+
+def _licence_full(licence):
+    """What rac's full presentation says, where the licence comes from, and its file or key name."""
+    return "%s (licence server: %s)%s" % (licence.get("full_presentation") or _licence_short(licence),
+                                          _licence_server(licence),
+                                          (", " + licence["full_name"]) if licence.get("full_name") else "")
+
+
+def _licence_cell(row):
+    """Type, series and licence server, short; every field rac prints in the title."""
+    licences = _licences(row)
+    if not licences:
+        return "<td></td>"
+    shown = "; ".join(_licence_short(lic) + ("" if _licence_server(lic) == "client" else " @ " + _licence_server(lic))
+                      for lic in licences)
+    full = "\n".join(_licence_full(lic) for lic in licences)
+    return '<td class="licence" title="%s">%s</td>' % (_e(full), _e(shown))
+
+
+def _cell(row, field, unit, label, long_call_ms):
+    if unit == "call":
+        return _call_cell(row, long_call_ms)
+    if unit == "licenses":
+        return _licence_cell(row)
+    value = _value(row, field)
+    if unit:
+        return _number_cell(value, unit)
+    if field == "app_id":
+        return "<td>%s%s</td>" % (_e(value), (' <span class="muted">%s</span>' % _e(label)) if label else "")
+    if field == "infobase_name":
+        return '<td title="%s">%s</td>' % (_e(row.get("infobase", "")), _e(value))
+    if field in DATE_FIELDS and isinstance(value, str):
+        return "<td>%s</td>" % _e(value.replace("T", " "))
+    return "<td>%s</td>" % _e(_text(value))
+
+
+def _row_marks(row, long_call_ms):
+    """The row's data-licence and data-call: |token|token| lists the page's licence and call filters match."""
+    licences = _licences(row)
+    tokens = ["type:%s" % (lic.get("license_type") or "") for lic in licences] + [
+        "series:%s" % (lic.get("series") or "") for lic in licences]
+    call = _call(row)
+    marks = [mark for mark, present in (
+        ("stuck", _stuck(call, long_call_ms)), ("call", call.get("in_server_call") or call.get("in_dbms_call")),
+        ("dbms", call.get("in_dbms_call")), ("blocked", call.get("blocked_by")), ("blocking", call.get("blocking")))
+        if present]
+    return "|%s|" % "|".join(tokens or ["none"]), "|%s|" % "|".join(marks or ["idle"])
+
+
+def _session_row(row, columns, app_labels, long_call_ms):
+    ips = row.get("client_ip") or []
+    ips = [ips] if isinstance(ips, str) else ips
+    label = app_labels.get(row.get("app_id") or "", "")
+    search = " ".join(str(part) for part in (
+        row.get("user_name") or "", row.get("infobase_name") or "", row.get("infobase") or "", row.get("host") or "",
+        " ".join(str(ip) for ip in ips), row.get("app_id") or "", label)).lower()
+    licence, call = _row_marks(row, long_call_ms)
+    kind = "stuck" if "|stuck|" in call else ("blocked" if "|blocked|" in call else "")
+    return '<tr%s data-server="%s" data-infobase="%s" data-app="%s" data-licence="%s" data-call="%s" ' \
+        'data-search="%s">%s</tr>' % (
+            (' class="%s"' % kind) if kind else "", _e(row.get("server", "")), _e(row.get("infobase_name") or ""),
+            _e(row.get("app_id") or ""), _e(licence), _e(call), _e(search),
+            "".join(_cell(row, field, unit, label, long_call_ms) for field, unit in columns))
+
+
+def _counts_text(counts):
+    return ", ".join("%s %d" % (key or "?", counts[key]) for key in sorted(counts, key=_text_key))
+
+
+def _per_server_row(total):
+    licences = ""
+    if total.get("licences"):
+        licences = "%s; %s" % (_counts_text(total["by_license_type"]), _counts_text(total["by_license_series"]))
+    return "<tr><td>%s</td><td>%s</td>%s%s%s%s%s%s%s%s%s<td>%s</td></tr>" % (
+        _e(total["server"]), _e(total["where"]), _number_cell(total["sessions"], "count"),
+        _number_cell(total["users"], "count"), _number_cell(total["sleeping"], "count"),
+        _number_cell(total["cpu_time"], "ms"), _number_cell(total["memory"], "bytes"),
+        _number_cell(total.get("stuck", 0), "count"), _number_cell(total.get("blocked", 0), "count"),
+        _number_cell(total.get("blocking", 0), "count"), _number_cell(total.get("licences", 0), "count"),
+        _e(licences))
+
+
+def _per_infobase_row(total):
+    return "<tr><td>%s</td><td>%s</td>%s%s%s%s</tr>" % (
+        _e(total["server"]), _e(total["infobase"]), _number_cell(total["sessions"], "count"),
+        _number_cell(total["users"], "count"), _number_cell(total["cpu_time"], "ms"),
+        _number_cell(total["memory"], "bytes"))
+
+
+def _licence_options(report):
+    options = ['<option value="">All licences</option>', '<option value="none">No licence</option>']
+    options += ['<option value="type:%s">Licence type %s</option>' % (_e(kind), _e(kind or "?"))
+                for kind in report["license_types"]]
+    options += ['<option value="series:%s">Series %s</option>' % (_e(series), _e(series or "?"))
+                for series in report["license_series"]]
+    return "".join(options)
+
+
+# The call column sorts on the server call's length (num) but reads as text; the licence column is text
+HEAD_CLASSES = {"call": ' class="num call"', "licenses": ""}
+
+
+def session_html(report, columns):
+    """The page's tables, rendered once in Python: every value through html.escape (names come from the clients).
+
+    ``report`` is what onec.cluster.session_report returned; ``columns`` the page's columns (field, title, unit:
+    as session_csv's, plus ``call`` for the call marks and ``licenses`` for the licences). Returns head (the
+    sessions table's title row), sessions, per_server and per_infobase (table bodies) and licence_options (the
+    licence filter's choices).
+    """
+    report = _as_stored(report)
+    spec = [(column["field"], column.get("unit") or "") for column in columns]
+    labels = report.get("app_types") or {}
+    long_call_ms = report.get("long_call_ms", 60000)
+    return {
+        "head": "".join("<th%s>%s</th>" % (HEAD_CLASSES.get(unit, ' class="num"' if unit else ""), _e(column["title"]))
+                        for column, (field, unit) in zip(columns, spec)),
+        "sessions": "\n".join(_session_row(row, spec, labels, long_call_ms) for row in report["rows"]),
+        "per_server": "\n".join(_per_server_row(total) for total in report["per_server"]),
+        "per_infobase": "\n".join(_per_infobase_row(total) for total in report["per_infobase"]),
+        "licence_options": _licence_options(report),
+    }
+
+
+def _options(values, label=lambda value: value):
+    return "".join('<option value="%s">%s</option>' % (_e(value), _e(label(value))) for value in values)
+
+
+def _errors_section(errors):
+    if not errors:
+        return ""
+    return ('<section class="errors" id="errors">\n<h2>Servers that could not be read</h2>\n'
+            "<p>Their sessions are not in this report.</p>\n<ul>\n%s\n</ul>\n</section>" % "\n".join(
+                "<li><b>%s</b>: %s</li>" % (_e(host), _e(error)) for host, error in errors.items()))
+
+
+def session_page(report, columns, frame, hosts_count, made):
+    """The whole page: ``frame`` (the role's files/sessions.html) with each marker (@@NAME@@) filled with escaped HTML."""
+    tables = session_html(report, columns)
+    labels = report["app_types"]
+    count = _grouped(len(report["rows"]))
+    summary = "%s sessions on %d of %d servers" % (count, len(report["read_hosts"]), hosts_count)
+    if report["errors"]:
+        summary += '; <b class="muted" style="color:#a00">%d could not be read</b>' % len(report["errors"])
+    parts = {
+        "MADE": _e(made), "LONG_CALL": str(report["long_call_ms"] // 1000), "SUMMARY": summary,
+        "ERRORS": _errors_section(report["errors"]), "SESSIONS_COUNT": count,
+        "SERVER_OPTIONS": _options(report["read_hosts"]),
+        "INFOBASE_OPTIONS": _options(report["infobases"], lambda name: name or "(no infobase)"),
+        "APP_OPTIONS": _options(report["app_ids"], lambda app: app + (" \u2014 " + labels[app] if app in labels else "")),
+        "LICENCE_FILTER": ('<select id="filter-licence" aria-label="Licence">%s</select>' % tables["licence_options"]
+                           if report["licenses_read"] else ""),
+        "HEAD": tables["head"], "SESSIONS": tables["sessions"], "PER_SERVER": tables["per_server"],
+        "PER_INFOBASE": tables["per_infobase"],
+    }
+    # one pass: what is filled in is never searched again for markers
+    return PAGE_MARKER.sub(lambda match: parts[match.group(1)], frame)
+
+
+PAGE_MARKER = re.compile("@@([A-Z_]+)@@")
+
+
+def session_report_files(hosts, reads, columns, html_columns, frame, made, long_call_seconds=60):
+    """sessions.json, sessions.csv and sessions.html (file name -> text), from the servers' reads, in one pass.
+
+    One filter for the three, so that ansible-core reads the sessions once and gets three texts back (a large
+    structure handed from task to task is copied and checked at each step). The JSON is what Ansible's
+    to_nice_json(ensure_ascii=False) writes; the CSV starts with a byte-order mark and ends every line.
+    """
+    report = session_report(hosts, reads, columns, long_call_seconds)
+    return {
+        "sessions.json": to_nice_json({"sessions": report["rows"], "errors": report["errors"]}, ensure_ascii=False)
+        + "\n",
+        "sessions.csv": "\ufeff" + "".join(line + "\n" for line in session_csv(report["rows"], columns)),
+        "sessions.html": session_page(report, html_columns, frame, len(hosts), made),
+    }
 
 
 class FilterModule(object):
@@ -292,4 +641,6 @@ class FilterModule(object):
             "window_failure": window_failure,
             "session_report": session_report,
             "session_csv": session_csv,
+            "session_html": session_html,
+            "session_report_files": session_report_files,
         }

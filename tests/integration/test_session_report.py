@@ -14,9 +14,14 @@ import os
 import shutil
 import signal
 
+import sys
+
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SIMULATOR
+
+sys.path.insert(0, SIMULATOR)
+import simctl  # noqa: E402
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "session_report.yml")
 
@@ -64,10 +69,13 @@ def test_session_report_files(make_fleet, playbook, tmp_path):
     header = rows[0]
     assert header[:5] == ["Server", "Infobase", "User", "Computer", "Client type"]
     assert "CPU time, ms" in header and "Memory, bytes" in header
-    assert len(rows) == len(expected) + 1 and [r[-1] for r in rows[1:]] == [pair[1] for pair in expected]
+    uuid = header.index("Session")  # the call and licence columns come after it (issue 21)
+    assert len(rows) == len(expected) + 1 and [r[uuid] for r in rows[1:]] == [pair[1] for pair in expected]
+    assert header[uuid + 1:] == ["Server call now, ms", "DBMS call now, ms", "DBMS call since", "Waits for",
+                                 "Blocking", "Licence type", "Licence series", "Licence server", "Licence"]
     by_uuid = dict((row["session"], row) for row in data["sessions"])
     for line in rows[1:]:
-        session = by_uuid[line[-1]]
+        session = by_uuid[line[uuid]]
         assert line[header.index("Computer")] == session["host"]
         assert line[header.index("Memory, bytes")] == str(session["memory_total"])
         assert line[header.index("Started")] == session["started_at"].replace("T", " ")
@@ -78,7 +86,7 @@ def test_session_report_files(make_fleet, playbook, tmp_path):
     assert html.count('<tr data-server="') == len(expected) and 'id="search"' in html and "Report made" in html
     assert "srv1c-02" in html and "http://" not in html and "https://" not in html and "<script src" not in html
     for server in fleet.servers:  # the per-server table names each server's ras endpoint and cluster
-        assert "<td>ras 127.0.0.1:%d, cluster &#39;Локальный кластер&#39; (%s)</td>" % (
+        assert "<td>ras 127.0.0.1:%d, cluster &#x27;Локальный кластер&#x27; (%s)</td>" % (
             server["port"], server["cluster"]) in html
 
     # a second run over the same sessions changes nothing (the page is rewritten with its new time, not "changed")
@@ -114,13 +122,63 @@ def test_session_report_hostile_texts(make_fleet, playbook, tmp_path):
     run, data = report(playbook, fleet, report_dir)
     assert run.rc == 0, run.output
     rows = read_csv(report_dir / "sessions.csv")
-    line = next(r for r in rows if r[-1] == hostile["session"])
+    line = next(r for r in rows if r[rows[0].index("Session")] == hostile["session"])
     assert line[rows[0].index("Computer")] == "'" + hostile["host"]
     assert line[rows[0].index("User")] == hostile["user-name"]
     html = (report_dir / "sessions.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def licence_text(licence):
+    """The page's short form of a licence the simulator grants (its rac-layout fields)."""
+    return "%s %s%s" % (licence["license-type"], licence["series"], ", net" if licence["net"] == "yes" else "")
+
+
+@pytest.mark.usefixtures("backend")
+def test_session_report_licences_and_a_stuck_session(make_fleet, playbook, tmp_path):
+    """Issue 21: the licence column and summary, and the stuck session's mark, in all three files (rac and
+    native)."""
+    fleet = make_fleet(servers=2, infobases=3, sessions=12)
+    holder, waiting, last = simctl.stage_incident(list(fleet.state(1)["sessions"].values()), fleet.now(1))
+    fleet.control(1, {"control": "add_sessions", "sessions": [holder, waiting, last]})
+    report_dir = tmp_path / "report"
+    run, data = report(playbook, fleet, report_dir)
+    assert run.rc == 0, run.output
+
+    # JSON: the session_info result as it is, licences and call marks included
+    rows = dict((row["session"], row) for row in data["sessions"])
+    assert [lic["license_type"] for lic in rows[holder["session"]]["licenses"]] == ["HASP", "soft"]
+    assert rows[holder["session"]]["call"]["in_dbms_call"] and rows[waiting["session"]]["call"]["blocked_by"]
+
+    # CSV: the call and licence columns at the end
+    lines = read_csv(report_dir / "sessions.csv")
+    header = lines[0]
+    line = dict(zip(header, next(r for r in lines if r[header.index("Session")] == holder["session"])))
+    assert line["Server call now, ms"] == "720000" and line["DBMS call now, ms"] == "718000"
+    assert line["DBMS call since"] == holder["db-proc-took-at"].replace("T", " ")
+    assert line["Blocking"] == "#%d" % waiting["session-id"]
+    assert line["Licence type"] == "HASP, soft" and line["Licence series"] == "ORGL8, 500000125530"
+    line = dict(zip(header, next(r for r in lines if r[header.index("Session")] == waiting["session"])))
+    assert line["Waits for"] == "#%d (locks)" % holder["session-id"]
+
+    # HTML: the stuck row marked, its call and licences shown; the per-server summary counts them
+    html = (report_dir / "sessions.html").read_text(encoding="utf-8")
+    row = next(part for part in html.split("<tr")[1:] if holder["session"] in part)
+    assert row.startswith(' class="stuck"') and 'data-call="|stuck|call|dbms|blocking|"' in row
+    assert "server call 12m 0s; DBMS 11m 58s since %s; blocking #%d" % (
+        holder["db-proc-took-at"].replace("T", " "), waiting["session-id"]) in row
+    assert ">%s</td>" % "; ".join(licence_text(lic) for lic in holder["licenses"]) in row
+    assert 'id="filter-licence"' in html and '<option value="type:HASP">' in html
+    per_server = html.split('id="per-server"', 1)[1].split("</table>", 1)[0]
+    srv2 = next(part for part in per_server.split("<tr>") if part.startswith("<td>srv1c-02</td>"))
+    licences = sum(len(row["licenses"]) for row in data["sessions"] if row["server"] == "srv1c-02")
+    # stuck: the chain's three calls (12, 5 and 1 min: all at least the default 60 s); blocked 2, blocking 2
+    cells = srv2.split("</td>")
+    assert [cell.rsplit(">", 1)[-1] for cell in cells[7:11]] == ["3", "2", "2", str(licences)], srv2
+    assert "HASP 1" in cells[11]
+
+
+@pytest.mark.usefixtures("backend")
 def test_session_report_with_a_server_down(make_fleet, playbook, tmp_path):
     fleet = make_fleet(servers=3, infobases=2, sessions=8)
     os.kill(fleet.servers[1]["pid"], signal.SIGTERM)
@@ -186,6 +244,8 @@ def expected_rows(sessions, query="", server="", infobase="", app=""):
 
 def test_session_report_search_filters_and_sort_in_chromium(make_fleet, playbook, tmp_path, browser):
     fleet = make_fleet(servers=2, infobases=5, sessions=40)  # what scripts/demo.sh starts
+    chain = simctl.stage_incident(list(fleet.state(1)["sessions"].values()), fleet.now(1))
+    fleet.control(1, {"control": "add_sessions", "sessions": chain})
     report_dir = tmp_path / "report"
     run, data = report(playbook, fleet, report_dir)
     assert run.rc == 0, run.output
@@ -267,11 +327,27 @@ def test_session_report_search_filters_and_sort_in_chromium(make_fleet, playbook
     assert [memory[u] for u in visible()] == sorted(memory.values())
     header.click()
     assert [memory[u] for u in visible()] == sorted(memory.values(), reverse=True)
-    shown_memory = page.locator("#sessions tbody tr").first.locator("td").nth(13).text_content()
+    titles = page.eval_on_selector_all("#sessions thead th", "cells => cells.map(cell => cell.textContent)")
+    shown_memory = page.locator("#sessions tbody tr").first.locator("td").nth(titles.index("Memory")).text_content()
     assert shown_memory.endswith(("MB", "GB")) and "\u00a0" in shown_memory
     # the search still works on the sorted table
     type_in(user)
     assert set(visible()) == set(s["session"] for s in sessions if s["user_name"] == user)
+    search.fill("")
+
+    # the call filter (the staged chain: every call at least 60 s) and the licence filter, alone and together
+    page.select_option("#filter-call", "stuck")
+    assert sorted(visible()) == sorted(s["session"] for s in chain)
+    assert count.text_content() == "3 of %d sessions shown" % total
+    page.select_option("#filter-call", "blocking")
+    assert sorted(visible()) == sorted(s["session"] for s in chain[:2])
+    page.select_option("#filter-licence", "type:HASP")
+    assert visible() == [chain[0]["session"]]
+    page.select_option("#filter-call", "")
+    assert set(visible()) == set(s["session"] for s in sessions
+                                 if any(lic["license_type"] == "HASP" for lic in s["licenses"]))
+    page.select_option("#filter-licence", "none")
+    assert set(visible()) == set(s["session"] for s in sessions if not s["licenses"]) != set()
 
     assert problems == []
     page.close()

@@ -20,7 +20,8 @@ BROKEN = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0,
 
 def test_every_filter_is_registered():
     assert sorted(FilterModule().filters()) == [
-        "emergency_event", "fleet_failures", "fleet_summary", "session_csv", "session_report", "window_failure", "window_report"]
+        "emergency_event", "fleet_failures", "fleet_summary", "session_csv", "session_html", "session_report",
+        "session_report_files", "window_failure", "window_report"]
 
 
 def test_fleet_summary_has_a_line_per_server_and_the_total():
@@ -186,10 +187,12 @@ def test_session_report_groups_rows_per_server_and_infobase():
     assert report["errors"] == {"srv2": "cannot connect to ras",
                                 "srv3": "the server was not read (the play did not reach it)"}
     assert report["read_hosts"] == ["srv1", "srv4"]
+    # read without licences nor call marks: none counted
+    nothing = {"stuck": 0, "blocked": 0, "blocking": 0, "licences": 0, "by_license_type": {}, "by_license_series": {}}
     assert report["per_server"] == [
-        {"server": "srv1", "sessions": 4, "users": 2, "sleeping": 1, "cpu_time": 1500, "memory": 15,
-         "where": "ras srv1:1545, cluster 'Главный' (c1)"},
-        {"server": "srv4", "sessions": 0, "users": 0, "sleeping": 0, "cpu_time": 0, "memory": 0, "where": ""}]
+        dict(nothing, server="srv1", sessions=4, users=2, sleeping=1, cpu_time=1500, memory=15,
+             where="ras srv1:1545, cluster 'Главный' (c1)"),
+        dict(nothing, server="srv4", sessions=0, users=0, sleeping=0, cpu_time=0, memory=0, where="")]
     # sorted without case, as Jinja's groupby sorted them; names that differ in case stay apart
     assert [(group["infobase"], group["sessions"], group["users"]) for group in report["per_infobase"]] == [
         ("Accounting", 1, 1), ("accounting", 1, 0), ("zup", 2, 1)]
