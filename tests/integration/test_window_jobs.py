@@ -246,7 +246,8 @@ def test_a_failing_notification_fails_the_window_loudly(make_fleet, playbook, tm
     if refuse == ["before_lock"]:
         # before the lock: nothing changed, no state file, no other event
         assert [e["event"] for e in events] == ["before_lock"]
-        assert "the chat refused the before_lock event" in text
+        assert ("stopped on srv1c-01 before the lock, nothing was changed: the before_lock notification (%s) failed at "
+                "'Refuse this event': the chat refused the before_lock event" % tasks) in text
         assert fleet.state()["infobases"] == before and not fleet.state().get("terminated")
         assert not os.path.exists(os.path.join(run.onec_home, "maintenance_window", "srv1c-01.json"))
     else:
