@@ -124,6 +124,8 @@ def test_a_job_still_running_at_the_end_of_the_wait(make_fleet, playbook, on_tim
 def test_interrupt_calls_before_forcing(make_fleet, playbook, interrupt):
     fleet = make_fleet(servers=1, infobases=2, sessions=16, version="8.5.1", job_seconds=0)
     chain = simctl.stage_incident(list(fleet.state()["sessions"].values()), fleet.now())
+    for session in chain:  # clients that do not close by themselves when the lock starts: the window ends them
+        session["leaves_on_lock"] = False
     fleet.control(0, {"control": "add_sessions", "sessions": chain})
     holder = chain[0]
     name = [ib["name"] for ib in fleet.state()["infobases"] if ib["infobase"] == holder["infobase"]][0]
