@@ -200,8 +200,10 @@ def test_the_webhook_example_gets_every_moment_of_a_window(make_fleet, playbook,
     before, forcing, done = [s[0] for s in servers]
     terminated = fleet.state()["terminated"]
     assert before["sessions"] == done["sessions_at_start"] == forcing["sessions_at_start"] > 0
+    assert sum(before["by_infobase"].values()) == sum(before["by_app_id"].values()) == before["sessions"]
+    assert "BackgroundJob" not in before["by_app_id"]  # excluded
     assert before["grace_minutes"] == 0 and before["lock_starts_in"] == 0 and before["scheduled_jobs_deny"] is True
-    assert forcing["sessions_left"] == sum(sum(apps.values()) for apps in forcing["by_infobase"].values())
+    assert forcing["sessions_left"] == sum(forcing["by_infobase"].values()) == sum(forcing["by_app_id"].values())
     # (a client may still leave by itself between the count and the ending)
     assert 0 < done["ended"] == len(terminated) <= forcing["sessions_left"]
     assert done["left_by_themselves"] == done["sessions_at_start"] - done["ended"]
