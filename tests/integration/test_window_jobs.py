@@ -126,19 +126,21 @@ def test_interrupt_calls_before_forcing(make_fleet, playbook, interrupt):
     chain = simctl.stage_incident(list(fleet.state()["sessions"].values()), fleet.now())
     for session in chain:  # clients that do not close by themselves when the lock starts: the window ends them
         session["leaves_on_lock"] = False
-    fleet.control(0, {"control": "add_sessions", "sessions": chain})
     holder = chain[0]
+    holder["ends_after_call"] = True  # inside a long DBMS call: it cannot end before its call does
+    fleet.control(0, {"control": "add_sessions", "sessions": chain})
     name = [ib["name"] for ib in fleet.state()["infobases"] if ib["infobase"] == holder["infobase"]][0]
     run = playbook(fleet, WINDOW, maintenance_window_infobases=[name], maintenance_window_grace=0,
                    maintenance_window_interrupt_calls=interrupt, maintenance_window_interrupt_settle=1,
                    maintenance_window_message="Регламент", **FAST)
-    assert run.rc == 0, run.output
     state = fleet.state()
     ids = sorted(s["session"] for s in chain)
     terminated = [t["session"] for t in state["terminated"]]
-    assert set(ids) <= set(terminated)  # ended in the end, either way
+    assert set(ids) <= set(terminated)  # every one was told to end, either way
     text = " ".join(run.output.split())
+    holder_words = "%s #%s %s" % (holder["user-name"], holder["session-id"], holder["app-id"])
     if interrupt:
+        assert run.rc == 0, run.output
         # the three in a server call, and only they, were interrupted with the message, then ended
         assert sorted(i["session"] for i in state["interrupted"]) == ids
         assert set(i["message"] for i in state["interrupted"]) == {"Регламент"}
@@ -146,10 +148,19 @@ def test_interrupt_calls_before_forcing(make_fleet, playbook, interrupt):
         assert actions.index("interrupt_calls") < actions.index("end_sessions")
         assert "3 server call(s) interrupted before forcing: " in text
         assert "%s #%s %s (%s)" % (name, holder["session-id"], holder["app-id"], holder["user-name"]) in text
+        assert not set(ids) & set(state["sessions"])
     else:
+        # nothing interrupted: the holder is still there, inside its call, and the failure names it so; the
+        # infobase stays locked
+        assert run.rc != 0
         assert not state.get("interrupted")
         assert "interrupt_calls" not in [line["action"] for line in audit_lines(run.onec_home)]
-        assert "interrupted before forcing" not in text
+        assert holder["session"] in state["sessions"]
+        failure = text[text.index("Maintenance window failed at 'Check that no user session or connection is left'"):]
+        assert "inside a call: %s (server call 12m 0s, DBMS 11m 58s)" % holder_words in failure, failure
+        assert "Infobases left locked" in failure
+        infobase = [ib for ib in state["infobases"] if ib["name"] == name][0]
+        assert infobase["sessions-deny"] == "on"
 
 
 class Webhook:

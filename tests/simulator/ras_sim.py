@@ -445,14 +445,20 @@ class Simulator:
         return self.render("session", [session])
 
     def cmd_session_terminate(self, options):
+        """The session ends; one whose state says ``ends_after_call`` (a sim-only field) and that is inside a DBMS
+        call stays until its call ends (interrupted), as a session in a long DBMS call does on a real server (issue
+        21). UNVERIFIED what rac answers then (no capture): success, the session still listed, is assumed."""
         cluster = self._authed_cluster(options)
         session = self._session(cluster, options)
         failure = self.faults.get("fail_session", {}).get(session["session"])
         if failure:
             raise RacFailure(failure)
-        del cluster["sessions"][session["session"]]
         cluster.setdefault("terminated", []).append(
             {"session": session["session"], "message": options.get("error-message", "")})
+        if session.get("ends_after_call") and session.get("duration-current-dbms"):
+            session["terminate_pending"] = True
+            return ""
+        del cluster["sessions"][session["session"]]
         return ""
 
     # -- connections ----------------------------------------------------------
@@ -511,6 +517,8 @@ class Simulator:
             raise RacFailure(failure)
         session.update(IDLE_CALL)
         session.pop("job_call_since", None)  # a job's interrupted call stays ended (the job itself runs on)
+        if session.get("terminate_pending"):  # ended while in its call: it goes once the call is over
+            del cluster["sessions"][session["session"]]
         for other in cluster["sessions"].values():
             if other["infobase"] == session["infobase"]:
                 for field in ("blocked-by-dbms", "blocked-by-ls"):
