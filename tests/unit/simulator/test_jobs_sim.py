@@ -19,7 +19,7 @@ def test_a_job_runs_inside_a_call_then_finishes_by_itself(make_fleet):
     infobase = fleet.state()["infobases"][0]
     timed, endless = [simctl.make_session(random.Random(n), infobase, n, fleet.now(),
                                           app_id="BackgroundJob", user="") for n in (901, 902)]
-    timed["job_runs_for"] = 2
+    timed["job_runs_for"] = 8  # long enough for a slow machine to read it while it runs
     fleet.control(0, {"control": "add_sessions", "sessions": [timed, endless]})
     time.sleep(1.1)
     out = fleet.rac(0, "session", "info", "--session=%s" % timed["session"], *cluster_args(fleet))
@@ -32,7 +32,10 @@ def test_a_job_runs_inside_a_call_then_finishes_by_itself(make_fleet):
     assert "job_" not in printed
     call = [line for line in printed.split("\n") if line.startswith("duration-current ")][0]
     assert int(call.split(":")[1]) >= 1000  # inside a server call for a second or more
-    time.sleep(1.5)
+    deadline = time.monotonic() + 30
+    while timed["session"] in fleet.state()["sessions"]:
+        assert time.monotonic() < deadline, "the job did not finish by itself"
+        time.sleep(0.5)
     state = fleet.state()
     assert timed["session"] not in state["sessions"] and timed["session"] in state["finished_jobs"]
     assert endless["session"] in state["sessions"] and state["sessions"][endless["session"]]["duration-current"] == 0
