@@ -252,7 +252,8 @@ def test_a_failing_notification_fails_the_window_loudly(make_fleet, playbook, tm
     tasks.write_text(FAILING_NOTIFICATION, encoding="utf-8")
     events_file = tmp_path / "events.jsonl"
     run = playbook(fleet, WINDOW, maintenance_window_infobases=[name], maintenance_window_grace=0,
-                   maintenance_window_exclude_app_ids=["BackgroundJob"], maintenance_window_notify_tasks_file=str(tasks),
+                   maintenance_window_exclude_app_ids=["BackgroundJob"],
+                   maintenance_window_notify_tasks_file=str(tasks),
                    events_file=str(events_file), refuse_events=refuse, **FAST)
     assert run.rc != 0
     events = [json.loads(line) for line in events_file.read_text(encoding="utf-8").splitlines()]

@@ -280,7 +280,8 @@ def clusters_of(clusters, servers):
 
 
 def start_fleet(workdir, servers=2, infobases=5, sessions=40, version="8.3.21", seed=1, latency_ms=0.0,
-                cluster_admin=True, infobase_users=True, stubborn_share=0.1, timezone=None, clusters=1, job_seconds=None):
+                cluster_admin=True, infobase_users=True, stubborn_share=0.1, timezone=None, clusters=1,
+                job_seconds=None):
     """Every server is one ras on 127.0.0.1 with a port of its own (so several ras ports of one machine), holding
     ``clusters`` clusters (a count per server with a list: ``clusters=[3, 1]``)."""
     os.makedirs(workdir, exist_ok=True)

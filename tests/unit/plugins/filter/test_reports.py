@@ -85,7 +85,8 @@ CALL = {"infobase_name": "ЗУП", "session_id": 3, "app_id": "1CV8C", "user_nam
 
 def test_window_sessions_names_them_and_counts_the_rest():
     assert window_sessions([JOB, CALL]) == "Бухгалтерия #7 BackgroundJob, ЗУП #3 1CV8C (Иванов И.И.)"
-    assert window_sessions([JOB] * 3, limit=2) == "Бухгалтерия #7 BackgroundJob, Бухгалтерия #7 BackgroundJob, ... 1 more"
+    assert window_sessions([JOB] * 3, limit=2) == (
+        "Бухгалтерия #7 BackgroundJob, Бухгалтерия #7 BackgroundJob, ... 1 more")
     assert window_sessions([]) == "none"
 
 
@@ -202,4 +203,5 @@ def test_window_states_for_the_failed_notification():
         {"name": "accounting", "sessions_deny": True, "scheduled_jobs_deny": True, "denied_from": None,
          "denied_to": None},
         {"name": "hr", "sessions_deny": False, "scheduled_jobs_deny": False, "denied_from": None, "denied_to": None}]
-    assert window_states(SKIPPED) == [] and window_states({"failed": True, "msg": "x"}) == [] and window_states({}) == []
+    assert window_states(SKIPPED) == [] and window_states({}) == []
+    assert window_states({"failed": True, "msg": "x"}) == []
