@@ -147,19 +147,74 @@ def emergency_event(hosts, moment, infobases=None, lock_first=False, check_mode=
 
 # -- maintenance_window ----------------------------------------------------------------------------------------------
 
-def window_report(names, at_start, ended, start_text, disconnected, check_mode=False, waited=None):
-    """What a window did (or, in check mode, would do). ``disconnected`` is the connection module's result."""
+def _ran(result):
+    """A registered result of a task that ran (not skipped, not missing)."""
+    return isinstance(result, dict) and bool(result) and not result.get("skipped", False)
+
+
+def window_sessions(sessions, limit=10):
+    """'Бухгалтерия #7 BackgroundJob, ЗУП #3 BackgroundJob (Иванов И.И.)': the sessions a window names (jobs still
+    running, calls interrupted), at most ``limit``, then how many more; 'none' for none."""
+    sessions = list(sessions or [])
+    if not sessions:
+        return "none"
+    named = ["%s #%s %s%s" % (s.get("infobase_name") or s.get("infobase") or "?", s.get("session_id"),
+                              s.get("app_id") or "?", " (%s)" % s["user_name"] if s.get("user_name") else "")
+             for s in sessions[:limit]]
+    if len(sessions) > limit:
+        named.append("... %d more" % (len(sessions) - limit))
+    return ", ".join(named)
+
+
+def _jobs_words(jobs, check_mode):
+    """'; background jobs: waited 12s, none left' from the jobs wait's result ('' when it did not run)."""
+    if not _ran(jobs):
+        return ""
+    left = _number(jobs.get("left"))
+    if check_mode:
+        return "; %d background job(s) running now" % left
+    return "; waited %ss for background jobs to finish%s" % (
+        jobs.get("waited", 0), (", %d still running were ended with the users: %s" % (
+            left, window_sessions(jobs.get("sessions")))) if left else ", none left")
+
+
+def _interrupt_words(interrupted, check_mode):
+    """'; 2 server call(s) interrupted before forcing: ...' from the session module's interrupt result."""
+    if not _ran(interrupted):
+        return ""
+    count = _number(interrupted.get("interrupted_count"))
+    return "; %d server call(s) %s before forcing%s" % (
+        count, "would be interrupted" if check_mode else "interrupted",
+        (": " + window_sessions(interrupted.get("interrupted"))) if count else "")
+
+
+def window_report(names, at_start, ended, start_text, disconnected, check_mode=False, waited=None, interrupted=None,
+                  jobs=None):
+    """What a window did (or, in check mode, would do). ``disconnected`` is the connection module's result,
+    ``interrupted`` the session module's interrupt result and ``jobs`` the background jobs wait's (each skipped or
+    None when that step did not run)."""
     at_start, ended = _number(at_start), _number(ended)
     infobases = ", ".join(names)
     if check_mode:
-        return ("Check mode, nothing was changed: %d session(s) in %s now. The window would lock them (%s), wait for "
-                "users to leave, end those still there (%d if nobody left by then), disconnect %s connection(s) left "
-                "without a session, and put every lock back as it was." % (
-                    at_start, infobases, start_text, ended, disconnected.get("matched", 0)))
-    return ("%d session(s) in %s when the window opened (%s)%s: %d left by themselves and %d were ended; %s "
+        return ("Check mode, nothing was changed: %d session(s) in %s now%s%s. The window would lock them (%s), wait "
+                "for users to leave, end those still there (%d if nobody left by then), disconnect %s connection(s) "
+                "left without a session, and put every lock back as it was." % (
+                    at_start, infobases, _jobs_words(jobs, True), _interrupt_words(interrupted, True), start_text,
+                    ended, disconnected.get("matched", 0)))
+    return ("%d session(s) in %s when the window opened (%s)%s%s%s: %d left by themselves and %d were ended; %s "
             "connection(s) without a session were disconnected. Every lock is back as it was." % (
                 at_start, infobases, start_text, "" if waited is None else "; waited %ss for users to leave" % waited,
+                _jobs_words(jobs, False), _interrupt_words(interrupted, False),
                 max(at_start - ended, 0), ended, disconnected.get("disconnected_count", 0)))
+
+
+def window_states(final):
+    """How each infobase was left, for the failed notification: [{name, sessions_deny, scheduled_jobs_deny,
+    denied_from, denied_to}] from the infobase_info result read in the rescue ([] when it was not read)."""
+    if not _ran(final) or _failed(final):
+        return []
+    keys = ("name", "sessions_deny", "scheduled_jobs_deny", "denied_from", "denied_to")
+    return [dict((key, infobase.get(key)) for key in keys) for infobase in final.get("infobases") or []]
 
 
 def _infobase_state(infobase):
@@ -639,6 +694,8 @@ class FilterModule(object):
             "emergency_event": emergency_event,
             "window_report": window_report,
             "window_failure": window_failure,
+            "window_sessions": window_sessions,
+            "window_states": window_states,
             "session_report": session_report,
             "session_csv": session_csv,
             "session_html": session_html,

@@ -18,7 +18,11 @@ Semantics taken from docs/rac_contract.md section 5:
   small delay; stubborn ones (COM connections, background jobs, hung clients,
   ras's own session) never do;
 - ``session terminate`` of a gone session fails with
-  "Сеанс с указанным идентификатором не найден".
+  "Сеанс с указанным идентификатором не найден";
+- a background job given a run time (the seed's ``job_runs_for``, seconds) finishes by itself once that time has
+  passed: its session goes, as a finished job's does; until then it is inside a server call. Other background
+  jobs run until they are ended. The simulator never starts a new background job (so none starts while
+  ``scheduled-jobs-deny`` is on either).
 
 Control requests (``{"control": ...}``) let tests read call counts, change the
 latency, read or add state.
@@ -71,6 +75,12 @@ DEFAULT_LICENSE = {
 # Infobase update option -> stored field (same name) ; all of them clear on "".
 LOCK_OPTIONS = ("sessions-deny", "denied-from", "denied-to", "denied-message", "denied-parameter",
                 "permission-code", "scheduled-jobs-deny")
+
+
+# A background job's session that finishes by itself (sim-only fields, never printed):
+#   job_runs_for: seconds it runs, counted from when this ras loaded it (seed) or was given it (add_sessions);
+#   job_ends_at / job_call_since: when it finishes / since when its server call runs (server local time).
+JOB_APP_ID = "BackgroundJob"
 
 
 class Records:
@@ -132,6 +142,8 @@ class Simulator:
             for infobase in cluster["infobases"]:
                 infobase.setdefault("users", {})
                 infobase.setdefault("lock_since", None)
+            for session in cluster["sessions"].values():
+                self.schedule_job(session, now())
 
     # -- helpers ------------------------------------------------------------
     def count(self, name):
@@ -176,8 +188,35 @@ class Simulator:
         start, end = parse_time(infobase.get("denied-from")), parse_time(infobase.get("denied-to"))
         return (start is None or start <= moment) and (end is None or moment <= end)
 
+    @staticmethod
+    def schedule_job(session, moment):
+        """A background job with a run time: when it finishes, and its server call running since ``moment``."""
+        if session.get("app-id") != JOB_APP_ID or session.get("job_runs_for") is None or "job_ends_at" in session:
+            return
+        session["job_ends_at"] = (moment + datetime.timedelta(seconds=float(session["job_runs_for"]))).strftime(
+            TIME_FORMAT)
+        session["job_call_since"] = moment.strftime(TIME_FORMAT)
+
+    @staticmethod
+    def run_jobs(cluster, moment):
+        """Background jobs with a run time: finished ones go (recorded in cluster["finished_jobs"]), running ones
+        show how long their server call has run (duration-current, ms; UNVERIFIED that a real job's session shows
+        its work as one server call: it runs server code, nothing captured shows one)."""
+        for uuid, session in list(cluster["sessions"].items()):
+            ends = parse_time(session.get("job_ends_at"))
+            if ends is None:
+                continue
+            if moment >= ends:
+                del cluster["sessions"][uuid]
+                cluster.setdefault("finished_jobs", []).append(uuid)
+            elif session.get("job_call_since"):
+                since = parse_time(session["job_call_since"])
+                session["duration-current"] = max(1, int((moment - since).total_seconds() * 1000))
+
     def depart(self, cluster, moment):
-        """Cooperative sessions leave once a lock is in force, as standard-subsystems clients do."""
+        """Cooperative sessions leave once a lock is in force, as standard-subsystems clients do; background jobs
+        with a run time finish when it is over."""
+        self.run_jobs(cluster, moment)
         for infobase in cluster["infobases"]:
             if not self.lock_in_force(infobase, moment):
                 continue
@@ -406,14 +445,20 @@ class Simulator:
         return self.render("session", [session])
 
     def cmd_session_terminate(self, options):
+        """The session ends; one whose state says ``ends_after_call`` (a sim-only field) and that is inside a DBMS
+        call stays until its call ends (interrupted), as a session in a long DBMS call does on a real server (issue
+        21). UNVERIFIED what rac answers then (no capture): success, the session still listed, is assumed."""
         cluster = self._authed_cluster(options)
         session = self._session(cluster, options)
         failure = self.faults.get("fail_session", {}).get(session["session"])
         if failure:
             raise RacFailure(failure)
-        del cluster["sessions"][session["session"]]
         cluster.setdefault("terminated", []).append(
             {"session": session["session"], "message": options.get("error-message", "")})
+        if session.get("ends_after_call") and session.get("duration-current-dbms"):
+            session["terminate_pending"] = True
+            return ""
+        del cluster["sessions"][session["session"]]
         return ""
 
     # -- connections ----------------------------------------------------------
@@ -471,6 +516,9 @@ class Simulator:
         if failure:
             raise RacFailure(failure)
         session.update(IDLE_CALL)
+        session.pop("job_call_since", None)  # a job's interrupted call stays ended (the job itself runs on)
+        if session.get("terminate_pending"):  # ended while in its call: it goes once the call is over
+            del cluster["sessions"][session["session"]]
         for other in cluster["sessions"].values():
             if other["infobase"] == session["infobase"]:
                 for field in ("blocked-by-dbms", "blocked-by-ls"):
@@ -505,6 +553,7 @@ class Simulator:
             if what == "add_sessions":
                 cluster = self.clusters[request.get("cluster_index", 0)]
                 for session in request["sessions"]:
+                    self.schedule_job(session, now())
                     cluster["sessions"][session["session"]] = session
                 return {"count": len(cluster["sessions"])}
             if what == "add_connections":

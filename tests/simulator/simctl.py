@@ -8,6 +8,8 @@
     python tests/simulator/simctl.py start --timezone Europe/Moscow,UTC    # one zone per server
     python tests/simulator/simctl.py start --servers 2 --clusters 3,1      # a ras with three clusters, and a
                                                                            # second ras port on 127.0.0.1
+    python tests/simulator/simctl.py start --job-seconds 30                # background jobs finish by themselves
+                                                                           # 30 s after ras started
 
 ``start`` writes one seed per server, starts one ras_sim process per server
 on a free loopback port, and writes ``fleet.json`` (ports, pids, clusters,
@@ -72,6 +74,8 @@ def make_infobase(rnd, name, with_users):
 
 
 def make_session(rnd, infobase, number, moment, stubborn_share=0.1, app_id=None, user=None):
+    """A session's record as rac prints it, plus the simulator's own fields (never printed): leaves_on_lock,
+    leave_delay, and for a background job job_runs_for (seconds until it finishes by itself; ras_sim.py)."""
     if app_id is None:
         app_id = rnd.choices([app for app, weight in APPS], weights=[weight for app, weight in APPS])[0]
     if user is None:
@@ -176,7 +180,7 @@ CLUSTER_NAMES = ["Локальный кластер", "Главный класт
 
 
 def make_cluster(rnd, index, number, infobases, sessions, version, cluster_admin, infobase_users, stubborn_share,
-                 moment):
+                 moment, job_seconds=None):
     """Cluster ``number`` of server ``index``: its infobases start ``number`` names further down INFOBASE_NAMES, so
     neighbouring clusters share some infobase names (ЗУП in the first two) and not others."""
     names = [INFOBASE_NAMES[i] if i < len(INFOBASE_NAMES) else "base_%03d" % i
@@ -187,7 +191,10 @@ def make_cluster(rnd, index, number, infobases, sessions, version, cluster_admin
     while len(session_list) < sessions:
         base = rnd.choice(bases)
         counters[base["infobase"]] += 1
-        session_list.append(make_session(rnd, base, counters[base["infobase"]], moment, stubborn_share))
+        session = make_session(rnd, base, counters[base["infobase"]], moment, stubborn_share)
+        if job_seconds is not None and session["app-id"] == "BackgroundJob":
+            session["job_runs_for"] = job_seconds  # ras_sim: it finishes by itself (never printed)
+        session_list.append(session)
     if version == "8.5.1":
         # 8.5.x lists ras's own session (app-id RAS, no user): it must never be ended.
         ras = make_session(rnd, {"infobase": NULL}, 1, moment, app_id="RAS", user="")
@@ -208,13 +215,14 @@ def make_cluster(rnd, index, number, infobases, sessions, version, cluster_admin
 
 
 def make_server_state(index, infobases=5, sessions=40, version="8.3.21", seed=1, cluster_admin=True,
-                      infobase_users=True, stubborn_share=0.1, moment=None, clusters=1):
-    """One ras's state: ``clusters`` clusters, each with ``infobases`` infobases and ``sessions`` sessions."""
+                      infobase_users=True, stubborn_share=0.1, moment=None, clusters=1, job_seconds=None):
+    """One ras's state: ``clusters`` clusters, each with ``infobases`` infobases and ``sessions`` sessions; with
+    ``job_seconds`` its background jobs finish by themselves that many seconds after ras started (else never)."""
     rnd = random.Random(seed * 1000 + index)
     moment = moment or datetime.now().replace(microsecond=0)
     return {"version": version, "clusters": [
         make_cluster(rnd, index, number, infobases, sessions, version, cluster_admin, infobase_users, stubborn_share,
-                     moment) for number in range(clusters)]}
+                     moment, job_seconds) for number in range(clusters)]}
 
 
 # -- talking to a running server -----------------------------------------------
@@ -272,7 +280,8 @@ def clusters_of(clusters, servers):
 
 
 def start_fleet(workdir, servers=2, infobases=5, sessions=40, version="8.3.21", seed=1, latency_ms=0.0,
-                cluster_admin=True, infobase_users=True, stubborn_share=0.1, timezone=None, clusters=1):
+                cluster_admin=True, infobase_users=True, stubborn_share=0.1, timezone=None, clusters=1,
+                job_seconds=None):
     """Every server is one ras on 127.0.0.1 with a port of its own (so several ras ports of one machine), holding
     ``clusters`` clusters (a count per server with a list: ``clusters=[3, 1]``)."""
     os.makedirs(workdir, exist_ok=True)
@@ -282,7 +291,8 @@ def start_fleet(workdir, servers=2, infobases=5, sessions=40, version="8.3.21", 
     for index in range(servers):
         name = "srv1c-%02d" % (index + 1)
         state = make_server_state(index, infobases, sessions, version, seed, cluster_admin, infobase_users,
-                                  stubborn_share, moment=server_now(zones[index]), clusters=counts[index])
+                                  stubborn_share, moment=server_now(zones[index]), clusters=counts[index],
+                                  job_seconds=job_seconds)
         state_path = os.path.join(workdir, name + ".seed.json")
         with open(state_path, "w", encoding="utf-8") as handle:
             json.dump(state, handle, ensure_ascii=False, indent=1)
@@ -393,6 +403,9 @@ def main(argv=None):
     start.add_argument("--latency-ms", type=float, default=0.0)
     start.add_argument("--stubborn-share", type=float, default=0.1,
                        help="share of sessions that do not leave by themselves when a lock starts")
+    start.add_argument("--job-seconds", type=float,
+                       help="background jobs finish by themselves this many seconds after ras started "
+                            "(default: they run until ended)")
     start.add_argument("--timezone", help="the servers' zone (IANA name, run as their TZ), or one per server, "
                                           "comma-separated; default: this machine's")
     for name in ("stop", "stats", "state"):
@@ -405,7 +418,7 @@ def main(argv=None):
         stop_fleet(args.dir)
         fleet = start_fleet(args.dir, args.servers, args.infobases, args.sessions, args.version, args.seed,
                             args.latency_ms, stubborn_share=args.stubborn_share, timezone=args.timezone,
-                            clusters=args.clusters)
+                            clusters=args.clusters, job_seconds=args.job_seconds)
         for server in fleet["servers"]:
             print("%s: ras at %s:%d (pid %d)" % (server["name"], server["host"], server["port"], server["pid"]))
         print("inventory: %s" % os.path.join(args.dir, "inventory.yml"))

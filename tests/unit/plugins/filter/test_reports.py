@@ -10,6 +10,8 @@ from ansible_collections.onec.cluster.plugins.filter.reports import (
     session_report,
     window_failure,
     window_report,
+    window_sessions,
+    window_states,
 )
 from ansible_collections.onec.cluster.plugins.module_utils.sessions import KNOWN_APP_IDS
 
@@ -21,7 +23,7 @@ BROKEN = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0,
 def test_every_filter_is_registered():
     assert sorted(FilterModule().filters()) == [
         "emergency_event", "fleet_failures", "fleet_summary", "session_csv", "session_html", "session_report",
-        "session_report_files", "window_failure", "window_report"]
+        "session_report_files", "window_failure", "window_report", "window_sessions", "window_states"]
 
 
 def test_fleet_summary_has_a_line_per_server_and_the_total():
@@ -129,6 +131,30 @@ def test_window_report_in_check_mode_says_what_it_would_do():
     assert "end those still there (4 if nobody left by then), disconnect 2 connection(s)" in text
 
 
+JOB = {"infobase_name": "Бухгалтерия", "session_id": 7, "app_id": "BackgroundJob", "user_name": ""}
+CALL = {"infobase_name": "ЗУП", "session_id": 3, "app_id": "1CV8C", "user_name": "Иванов И.И."}
+
+
+def test_window_sessions_names_them_and_counts_the_rest():
+    assert window_sessions([JOB, CALL]) == "Бухгалтерия #7 BackgroundJob, ЗУП #3 1CV8C (Иванов И.И.)"
+    assert window_sessions([JOB] * 3, limit=2) == (
+        "Бухгалтерия #7 BackgroundJob, Бухгалтерия #7 BackgroundJob, ... 1 more")
+    assert window_sessions([]) == "none"
+
+
+def test_window_report_names_the_jobs_wait_and_the_interrupted_calls():
+    text = window_report(["Бухгалтерия"], at_start=6, ended=2, start_text="now", disconnected={"disconnected_count": 0},
+                         jobs={"left": 1, "waited": 20, "sessions": [JOB]},
+                         interrupted={"interrupted_count": 1, "interrupted": [CALL]})
+    assert ("(now); waited 20s for background jobs to finish, 1 still running were ended with the users: "
+            "Бухгалтерия #7 BackgroundJob; 1 server call(s) interrupted before forcing: ЗУП #3 1CV8C (Иванов И.И.): "
+            "4 left by themselves and 2 were ended;") in text
+    quiet = window_report(["Бухгалтерия"], at_start=1, ended=0, start_text="now", disconnected={},
+                          jobs={"left": 0, "waited": 4, "sessions": []}, interrupted=SKIPPED)
+    assert "waited 4s for background jobs to finish, none left: 1 left by themselves" in quiet
+    assert "interrupted" not in quiet
+
+
 SKIPPED = {"skipped": True, "changed": False}
 FINAL = {"changed": False, "infobases": [
     {"name": "accounting", "sessions_deny": True, "scheduled_jobs_deny": True},
@@ -224,3 +250,12 @@ def test_session_csv_quotes_dates_units_lists_and_formulas():
 def test_session_csv_leaves_numbers_alone_even_when_they_look_like_formulas():
     rows = [{"server": "srv1", "user_name": "", "cpu_time_total": -5, "memory_total": "-1"}]
     assert session_csv(rows, COLUMNS)[1] == '"srv1";"";"";"";"";"-5";"-1"'
+
+
+def test_window_states_for_the_failed_notification():
+    assert window_states(FINAL) == [
+        {"name": "accounting", "sessions_deny": True, "scheduled_jobs_deny": True, "denied_from": None,
+         "denied_to": None},
+        {"name": "hr", "sessions_deny": False, "scheduled_jobs_deny": False, "denied_from": None, "denied_to": None}]
+    assert window_states(SKIPPED) == [] and window_states({}) == []
+    assert window_states({"failed": True, "msg": "x"}) == []
