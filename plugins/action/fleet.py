@@ -26,9 +26,19 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.onec.cluster.plugins.action.session_wait import InterruptHint, clock
 from ansible_collections.onec.cluster.plugins.module_utils import lock_state
-from ansible_collections.onec.cluster.plugins.module_utils.fleet import DEFAULT_SERVERS_AT_ONCE, run_fleet, run_step
+from ansible_collections.onec.cluster.plugins.module_utils.errors import ModuleInputError
+from ansible_collections.onec.cluster.plugins.module_utils.fleet import (
+    DEFAULT_SERVERS_AT_ONCE,
+    ServerWait,
+    run_fleet,
+    run_step,
+    wait_fleet,
+)
+from ansible_collections.onec.cluster.plugins.module_utils.records import parse_duration
 from ansible_collections.onec.cluster.plugins.module_utils.safe import register_secrets, safe_value
+from ansible_collections.onec.cluster.plugins.module_utils.server_clock import parse_instant
 from ansible_collections.onec.cluster.plugins.module_utils.sessions import in_a_call
 from ansible_collections.onec.cluster.plugins.modules import (
     connection,
@@ -36,6 +46,7 @@ from ansible_collections.onec.cluster.plugins.modules import (
     infobase_lock,
     session,
     session_info,
+    session_wait,
 )
 
 # The modules a step may name: their body (what glue.run_module runs), argument spec and required_by.
@@ -43,9 +54,13 @@ STEP_MODULES = {
     "session": (session.end_sessions, session.ARGUMENT_SPEC, session.REQUIRED_BY),
     "connection": (connection.disconnect, connection.ARGUMENT_SPEC, None),
     "session_info": (session_info.gather, session_info.ARGUMENT_SPEC, None),
+    "infobase_info": (infobase_info.gather, infobase_info.ARGUMENT_SPEC, None),
+    "infobase_lock": (infobase_lock.converge, infobase_lock.ARGUMENT_SPEC, None),
 }
 # Steps made of several modules' work (run by _lock_first): not modules themselves.
 COMPOSED_STEPS = ("lock_first",)
+# The fleet-wide wait: every server polled at once, one progress line per poll for the fleet (run by _wait).
+WAIT_STEP = "session_wait"
 # lock_first's options (the rest are infobase_lock's, as the step passes them on).
 LOCK_FIRST_OWN = ("state_file", "by")
 # What each part of lock_first is called in a failure message (the same words as the per-host role had).
@@ -72,8 +87,11 @@ class ActionModule(ActionBase):
         settings = dict((host, self._settings_or_error(host, task_vars)) for host in hosts)
         templated = time.monotonic()
         check_mode, diff = bool(self._task.check_mode), bool(self._task.diff)
-        results = run_fleet(dict((host, self._part(host, steps, settings[host], check_mode, diff)) for host in hosts),
-                            at_once)
+        if steps[0].module == WAIT_STEP:
+            results = _wait(steps[0], hosts, settings, check_mode, at_once)
+        else:
+            results = run_fleet(dict((host, self._part(host, steps, settings[host], check_mode, diff))
+                                     for host in hosts), at_once)
         display.vvv("fleet: %d server(s); settings templated in %.2f s, parts done in %.2f s"
                     % (len(hosts), templated - started, time.monotonic() - templated))
         failed = dict((host, server["msg"]) for host, server in results.items() if server["failed"])
@@ -102,16 +120,23 @@ class ActionModule(ActionBase):
     @staticmethod
     def _steps(steps):
         if not isinstance(steps, list) or not steps:
-            raise AnsibleActionFail("steps: give a list of {module: lock_first|session|connection|session_info, "
-                                    "args: {...}}")
-        known = sorted(list(STEP_MODULES) + list(COMPOSED_STEPS))
+            raise AnsibleActionFail("steps: give a list of {module: %s, args: {...}}" % "|".join(KNOWN_STEPS))
         chosen = []
         for step in steps:
-            if step.get("module") not in known:
-                raise AnsibleActionFail("steps: unknown module %r; known: %s" % (step.get("module"), ", ".join(known)))
+            if step.get("module") not in KNOWN_STEPS:
+                raise AnsibleActionFail("steps: unknown module %r; known: %s"
+                                        % (step.get("module"), ", ".join(KNOWN_STEPS)))
+            per_host = step.get("per_host_args") or {}
+            if not isinstance(per_host, dict) or not all(isinstance(args, dict) for args in per_host.values()):
+                raise AnsibleActionFail("steps: per_host_args of %s must map each host to a dict of that module's "
+                                        "options" % step["module"])
             if boolean(step.get("enabled", True)):
                 chosen.append(Step(step["module"], dict(step.get("args") or {}), step.get("name") or step["module"],
-                                   boolean(step.get("show_calls_left", False))))
+                                   boolean(step.get("show_calls_left", False)), per_host))
+        if any(step.module == WAIT_STEP for step in chosen) and len(chosen) > 1:
+            # the wait is the fleet's, not one server's step among others: every server waits in the same polls
+            raise AnsibleActionFail("steps: %s waits for every server at once; give it as the task's only step"
+                                    % WAIT_STEP)
         return chosen
 
     def _settings_or_error(self, host_name, task_vars):
@@ -153,17 +178,17 @@ class ActionModule(ActionBase):
 
         def run():
             if isinstance(settings, Exception):
-                return dict(steps=[], failed=True, changed=False,
-                            msg="the connection settings (module_defaults) could not be templated: %s" % settings)
+                return dict(steps=[], failed=True, changed=False, msg=_settings_failure(settings))
             done = []
             for step in steps:
+                args = step.args_for(host)
                 if step.module == "lock_first":
-                    outcome = _lock_first(host, settings, step.args, check_mode, diff)
+                    outcome = _lock_first(host, settings, args, check_mode, diff)
                 else:
                     body, spec, required_by = STEP_MODULES[step.module]
-                    outcome = run_step(body, spec, dict(settings, **step.args), check_mode, diff, required_by)
+                    outcome = run_step(body, spec, dict(settings, **args), check_mode, diff, required_by)
                     if step.show_calls_left and outcome.get("failures"):
-                        outcome["still_in_a_call"] = _still_in_a_call(settings, step.args, outcome["failures"])
+                        outcome["still_in_a_call"] = _still_in_a_call(settings, args, outcome["failures"])
                 done.append(dict(outcome, module=step.module, name=step.name))
                 if outcome.get("failed"):
                     break
@@ -182,11 +207,80 @@ class ActionModule(ActionBase):
 
 
 class Step:
-    """One step as the task gives it: module, its args, the name a failure message gives it, and (session only)
-    whether to read the sessions that could not be ended to tell which are inside a call."""
+    """One step as the task gives it: module, its args, the name a failure message gives it, (session only)
+    whether to read the sessions that could not be ended to tell which are inside a call, and the args of some
+    hosts of their own (per_host_args: host -> options merged over args for that host)."""
 
-    def __init__(self, module, args, name, show_calls_left):
+    def __init__(self, module, args, name, show_calls_left, per_host_args=None):
         self.module, self.args, self.name, self.show_calls_left = module, args, name, show_calls_left
+        self.per_host_args = per_host_args or {}
+
+    def args_for(self, host):
+        """This host's options: the step's args with the host's own per_host_args over them."""
+        return dict(self.args, **self.per_host_args.get(host, {}))
+
+
+KNOWN_STEPS = sorted(list(STEP_MODULES) + list(COMPOSED_STEPS) + [WAIT_STEP])
+
+
+def _settings_failure(settings):
+    return "the connection settings (module_defaults) could not be templated: %s" % settings
+
+
+def _wait(step, hosts, settings, check_mode, at_once):
+    """The fleet-wide session_wait: every server polled at once each poll, until nobody is left on it or its own
+    deadline (its wait_until, e.g. its own lock's start, plus wait_for) has passed; one progress line per poll for
+    the whole fleet, and the hosts' interrupt hints printed if the run is interrupted meanwhile."""
+    waits, results, started = {}, {}, time.time()
+    for host in hosts:
+        args = step.args_for(host)
+        if isinstance(settings[host], Exception):
+            results[host] = _wait_result(dict(failed=True, changed=False, msg=_settings_failure(settings[host])),
+                                          step.name)
+            continue
+        try:
+            waits[host] = _server_wait(dict(settings[host], **args), check_mode, started)
+        except (ModuleInputError, TypeError, ValueError) as exc:
+            results[host] = _wait_result(dict(failed=True, changed=False, msg="%s" % exc), step.name)
+    hints = [step.args_for(host).get("interrupt_hint") for host in waits]
+    interval = max(1, int(step.args.get("poll_interval", 10)))
+    with InterruptHint(" | ".join(hint for hint in hints if hint)):
+        waited = wait_fleet(waits, interval, _say_progress(waits), check_mode, at_once)
+    results.update((host, _wait_result(answer, step.name)) for host, answer in waited.items())
+    return dict((host, results[host]) for host in hosts)
+
+
+def _server_wait(params, check_mode, started):
+    """One server's poll and deadline, from its options (wait_for counts from wait_until when given)."""
+    wait = parse_duration(params.get("wait_for", "0"))
+    start = parse_instant(params["wait_until"]).timestamp() if params.get("wait_until") else started
+    poll = functools.partial(run_step, session_wait.poll, session_wait.ARGUMENT_SPEC, params, check_mode)
+    return ServerWait(poll, start + wait, boolean(params.get("fail_on_timeout", False)), clock(wait))
+
+
+def _say_progress(waits):
+    """One line per poll for the fleet: each server polled, what is left on it and how long it still waits."""
+
+    def say(answers, moment):
+        parts = []
+        for host, answer in answers.items():
+            if answer.get("failed"):
+                parts.append("%s: failed" % host)
+                continue
+            remaining = waits[host].deadline - moment
+            budget = "%s left; " % clock(remaining) if answer.get("left") and remaining > 0 else ""
+            parts.append("%s: %s%s" % (host, budget, answer.get("progress")))
+        waiting = sum(1 for answer in answers.values() if answer.get("left") and not answer.get("failed"))
+        display.display("fleet: %d of %d server(s) with sessions left; %s" % (waiting, len(answers), "; ".join(parts)))
+    return say
+
+
+def _wait_result(answer, name=None):
+    """A server's wait as a fleet result: one step, the server failed when the wait failed it."""
+    failed = bool(answer.get("failed"))
+    step = dict(answer, module=WAIT_STEP, name=name or WAIT_STEP)
+    return dict(steps=[step], failed=failed, changed=False,
+                msg="%s: %s" % (name or WAIT_STEP, answer.get("msg")) if failed else "")
 
 
 def _check_state_file(steps, hosts):
