@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import functools
+import os
 import time
 
 from ansible.errors import AnsibleActionFail
@@ -57,8 +58,8 @@ STEP_MODULES = {
     "infobase_info": (infobase_info.gather, infobase_info.ARGUMENT_SPEC, None),
     "infobase_lock": (infobase_lock.converge, infobase_lock.ARGUMENT_SPEC, None),
 }
-# Steps made of several modules' work (run by _lock_first): not modules themselves.
-COMPOSED_STEPS = ("lock_first",)
+# Steps made of several modules' work (run by _lock_first, _window_record, _window_restore): not modules themselves.
+COMPOSED_STEPS = ("lock_first", "window_record", "window_restore")
 # The fleet-wide wait: every server polled at once, one progress line per poll for the fleet (run by _wait).
 WAIT_STEP = "session_wait"
 # lock_first's options (the rest are infobase_lock's, as the step passes them on).
@@ -182,8 +183,8 @@ class ActionModule(ActionBase):
             done = []
             for step in steps:
                 args = step.args_for(host)
-                if step.module == "lock_first":
-                    outcome = _lock_first(host, settings, args, check_mode, diff)
+                if step.module in COMPOSED_STEPS:
+                    outcome = COMPOSED[step.module](host, settings, args, check_mode, diff)
                 else:
                     body, spec, required_by = STEP_MODULES[step.module]
                     outcome = run_step(body, spec, dict(settings, **args), check_mode, diff, required_by)
@@ -284,14 +285,14 @@ def _wait_result(answer, name=None):
 
 
 def _check_state_file(steps, hosts):
-    """A lock_first state_file given for several servers must name each server's own file (``{host}``)."""
+    """A composed step's state_file given for several servers must name each server's own file (``{host}``)."""
     for step in steps:
-        given = step.args.get("state_file") if step.module == "lock_first" else ""
+        given = step.args.get("state_file") if step.module in COMPOSED_STEPS else ""
         if given and len(hosts) > 1 and lock_state.HOST_PLACEHOLDER not in given:
             raise AnsibleActionFail(
-                "lock_first: state_file %s would be the one state file of %d servers, each overwriting the others' "
+                "%s: state_file %s would be the one state file of %d servers, each overwriting the others' "
                 "records; nothing was done. Put %s in it (each server's inventory name), or leave it empty for the "
-                "default, one file per server." % (given, len(hosts), lock_state.HOST_PLACEHOLDER))
+                "default, one file per server." % (step.module, given, len(hosts), lock_state.HOST_PLACEHOLDER))
 
 
 def _lock_first(host, settings, args, check_mode, diff):
@@ -323,6 +324,95 @@ def _lock_first(host, settings, args, check_mode, diff):
     if outcome.get("failed"):
         outcome["label"] = LOCK_FIRST_LABELS["lock"]
     return outcome
+
+
+# What each part of window_record and window_restore is called in a failure message (the per-host role's words).
+WINDOW_LABELS = {"read": "Record the current lock of each infobase",
+                 "open": "Refuse to start inside another maintenance window",
+                 "clock": "Check that the lock's start can be counted on the server's clock",
+                 "record": "Write the recorded locks to the state file on the controller",
+                 "restore": "Put every lock back as it was"}
+# window_record's options that are not infobase_info's or infobase_lock's.
+WINDOW_RECORD_OWN = ("state_file", "by", "claim_prefix", "lock_start")
+
+
+def _window_record(host, settings, args, check_mode, diff):  # pylint: disable=unused-argument
+    """Before a window changes anything on this server: read every lock (permission codes included), refuse inside
+    another window (its state file exists, or another window's claim is in a lock), check that the lock's start
+    (``lock_start``, e.g. +360s) can be counted on the server's clock, write the locks to the state file. The codes
+    read never leave this function: the result names the infobases, the cluster and the state file only."""
+    path = lock_state.state_path(host, args.get("state_file") or "")
+    read = run_step(infobase_info.gather, infobase_info.ARGUMENT_SPEC,
+                    dict(settings, infobase=args.get("infobase"), details=True, show_permission_code=True))
+    if read.get("failed"):
+        return dict(changed=False, failed=True, label=WINDOW_LABELS["read"],
+                    msg="Could not read the infobases' locks, nothing was changed: %s" % read.get("msg"))
+    codes = set(ib.get("permission_code") for ib in read["infobases"] if ib.get("permission_code"))
+    register_secrets(codes)
+    locks = dict((ib["name"], ib) for ib in read["infobases"])
+    names = [ib["name"] for ib in read["infobases"]]
+    refusal = _another_window(path, read["infobases"], args.get("claim_prefix") or "")
+    if refusal:
+        return dict(changed=False, failed=True, label=WINDOW_LABELS["open"], state_file=path, msg=refusal)
+    if names and args.get("lock_start"):
+        clock_check = run_step(infobase_lock.converge, infobase_lock.ARGUMENT_SPEC,
+                               dict(settings, infobase=names, denied_from=args["lock_start"]), True)
+        if clock_check.get("failed"):
+            return safe_value(dict(clock_check, changed=False, label=WINDOW_LABELS["clock"]), codes)
+    try:
+        lock_state.record(path, host, read["cluster"], args.get("by") or "maintenance_window", locks, check_mode)
+    except (OSError, ValueError) as exc:
+        return dict(failed=True, changed=False, label=WINDOW_LABELS["record"], state_file=path,
+                    msg="cannot write the state file %s on the controller (%s): nothing was changed on this server"
+                        % (path, exc))
+    return dict(changed=False, cluster=read["cluster"], names=names, state_file=path, recorded=sorted(locks))
+
+
+def _another_window(path, infobases, claim_prefix):
+    """Why a window cannot start here (the per-host role's words), or "" when no other window is open."""
+    if os.path.exists(path):
+        where = ("its state file %s exists: the locks a window or an emergency lock replaced are recorded there"
+                 % path)
+    else:
+        claimed = [ib for ib in infobases if claim_prefix and (ib.get("denied_parameter") or "").startswith(claim_prefix)]
+        if not claimed:
+            return ""
+        where = "another window's claim in the lock of %s" % "; ".join(
+            "%s: '%s', locked from %s" % (ib["name"], ib["denied_parameter"], ib.get("denied_from") or "now")
+            for ib in claimed)
+    return ("A maintenance window is already open here (%s): nothing was changed. Let it finish, or recover with "
+            "playbooks/unlock.yml -e unlock_from_state_file=true." % where)
+
+
+def _window_restore(host, settings, args, check_mode, diff):
+    """The end of a window on this server: put back exactly the locks its state file recorded (permission codes
+    included, never in the result), then remove the file. In check mode nothing was recorded: nothing to do."""
+    path = lock_state.state_path(host, args.get("state_file") or "")
+    recorded = lock_state.read_state(path)
+    if recorded is None:
+        if check_mode:
+            return dict(changed=False, state_file=path, restored=[])
+        return dict(failed=True, changed=False, label=WINDOW_LABELS["restore"], state_file=path,
+                    msg="the state file %s is gone: the locks it recorded cannot be put back from it; the "
+                        "infobases keep the window's lock" % path)
+    if not recorded.get("locks"):  # a cluster without an infobase: nothing was locked
+        if not check_mode:
+            os.remove(path)
+        return dict(changed=False, state_file=path, restored=[])
+    codes = set(lock.get("permission_code") for lock in recorded["locks"].values() if lock.get("permission_code"))
+    register_secrets(codes)
+    outcome = run_step(infobase_lock.converge, infobase_lock.ARGUMENT_SPEC,
+                       dict(settings, cluster=recorded.get("cluster") or settings.get("cluster"), state="restored",
+                            restore=recorded["locks"]), check_mode, diff)
+    outcome = safe_value(dict(outcome, state_file=path, restored=sorted(recorded["locks"])), codes)
+    if outcome.get("failed"):
+        outcome["label"] = WINDOW_LABELS["restore"]
+    elif not check_mode:
+        os.remove(path)  # the window is closed once every lock is back
+    return outcome
+
+
+COMPOSED = {"lock_first": _lock_first, "window_record": _window_record, "window_restore": _window_restore}
 
 
 def _still_in_a_call(settings, session_args, failures):

@@ -295,18 +295,25 @@ def test_window_stages_in_the_fleet_form_one_down_one_hung_each_servers_own_lock
     assert recap(run.output, "srv1c-01")[2] == 0, run.output
     assert recap(run.output, "srv1c-02")[2] == 1 and recap(run.output, "srv1c-03")[2] == 1
     assert "ADMIN-CODE" not in run.output
-    # the done server: locked with its own start, waited for until then, its administrator's lock put back exactly
+    # the done server: recorded (its state file, not the codes, in the result), locked with its own start, waited
+    # for until then, its administrator's lock put back exactly from the state file, which is gone
     done = run.result("srv1c-01")
+    record = done["recorded"]["steps"][0]
+    assert sorted(record["names"]) == sorted(fleet.servers[0]["infobases"]) and record["state_file"] == state_file(run, "srv1c-01")
+    assert "ADMIN-CODE" not in json.dumps(done)
     lock = done["locked"]["steps"][0]
     assert done["locked"]["changed"] and lock["starts_at_utc"]
     wait = done["waited"]["steps"][0]
     assert wait["name"] == "Wait for users to leave" and wait["polls"] >= 1 and wait["waited"] >= 1
-    assert not done["restored_failed"] and done["restored_changed"]
-    assert locks(fleet.state(0)) == before
+    assert not done["restored"]["failed"] and done["restored"]["changed"]
+    assert locks(fleet.state(0)) == before and not os.path.exists(state_file(run, "srv1c-01"))
     # the down server failed at the record, the hung one (connections hang) at the wait, its own timeout after the
     # first poll: it stays locked (the rescue's default) and the done server went on waiting and was restored
     assert not os.path.exists(os.path.join(run.results_dir, "srv1c-02.json"))
-    assert all(value == ("on", "Window", "fleet-window-test") for value in window_lock(fleet.state(2)).values())
+    assert all(value == ("on", "Window", "onec.cluster.maintenance_window:test")
+               for value in window_lock(fleet.state(2)).values())
+    assert os.path.exists(state_file(run, "srv1c-03"))  # what playbooks/unlock.yml puts back
+    assert not os.path.exists(state_file(run, "srv1c-02"))
     text = summary_text(run)
     assert "cannot connect" in text and "Wait for users to leave: " in text
     # one progress line per poll for the fleet, naming both servers waited for
@@ -325,6 +332,7 @@ def test_window_stages_in_the_fleet_form_under_limit_and_in_check_mode(make_flee
         assert fleet.state(index)["infobases"] == before[index]["infobases"]
         assert "infobase update" not in fleet.stats(index)["calls"]
     assert check.result("srv1c-02")["locked"]["changed"]  # what would change, said
+    assert not any(os.path.exists(state_file(check, server["name"])) for server in fleet.servers)
     os.remove(os.path.join(check.results_dir, "srv1c-02.json"))  # (the runs of one test share results_dir)
     run = playbook(fleet, WINDOW_STAGES, "-l", "srv1c-01,srv1c-03")
     assert run.rc == 0, run.output
@@ -333,3 +341,18 @@ def test_window_stages_in_the_fleet_form_under_limit_and_in_check_mode(make_flee
         assert "infobase update" in fleet.stats(index)["calls"]
         assert fleet.state(index)["infobases"] == before[index]["infobases"]  # locked, then put back as it was
     assert not os.path.exists(os.path.join(run.results_dir, "srv1c-02.json"))
+
+
+def test_a_window_record_refuses_a_server_inside_another_window_and_changes_nothing_there(make_fleet, playbook):
+    fleet = make_fleet(servers=2, infobases=2, sessions=4)
+    other = dict(ADMIN_LOCK, **{"denied-parameter": "onec.cluster.maintenance_window:0123:2030-01-01T00:00:00Z"})
+    fleet.control(1, {"control": "set_infobase", "name": fleet.servers[1]["infobases"][0], "fields": other})
+    before = fleet.state(1)["infobases"]
+    run = playbook(fleet, WINDOW_STAGES)
+    assert run.rc != 0 and recap(run.output, "srv1c-01")[2] == 0 and recap(run.output, "srv1c-02")[2] == 1
+    text = summary_text(run)
+    assert ("Record the current lock of each infobase" not in text
+            and "Refuse to start inside another maintenance window: A maintenance window is already open here "
+                "(another window's claim in the lock of %s" % fleet.servers[1]["infobases"][0] in text), run.output
+    assert fleet.state(1)["infobases"] == before and "infobase update" not in fleet.stats(1)["calls"]
+    assert not os.path.exists(state_file(run, "srv1c-02"))

@@ -20,7 +20,7 @@ def test_steps_keep_their_name_and_skip_the_disabled_ones():
 
 def test_an_unknown_step_is_refused_naming_the_known_ones():
     with pytest.raises(AnsibleActionFail, match="known: connection, infobase_info, infobase_lock, lock_first, "
-                                                "session, session_info, session_wait"):
+                                                "session, session_info, session_wait, window_record, window_restore"):
         ActionModule._steps([{"module": "job"}])
 
 
@@ -57,3 +57,19 @@ def test_a_state_file_for_several_servers_must_name_each_one(state_file, hosts, 
             _check_state_file(steps, hosts)
     else:
         _check_state_file(steps, hosts)
+
+
+def test_a_window_is_refused_where_a_state_file_exists_or_another_windows_claim_is_in_a_lock(tmp_path):
+    from ansible_collections.onec.cluster.plugins.action.fleet import _another_window
+
+    free = [{"name": "acc", "denied_parameter": "ADMIN"}, {"name": "hr", "denied_parameter": None}]
+    claimed = free + [{"name": "wh", "denied_parameter": "onec.cluster.maintenance_window:abc:2030",
+                       "denied_from": "2030-01-01T10:00:00"}]
+    path = tmp_path / "srv1.json"
+    assert _another_window(str(path), free, "onec.cluster.maintenance_window") == ""
+    refused = _another_window(str(path), claimed, "onec.cluster.maintenance_window")
+    assert refused.startswith("A maintenance window is already open here (another window's claim in the lock of "
+                              "wh: 'onec.cluster.maintenance_window:abc:2030', locked from 2030-01-01T10:00:00)")
+    assert refused.endswith("recover with playbooks/unlock.yml -e unlock_from_state_file=true.")
+    path.write_text("{}")
+    assert "its state file %s exists" % path in _another_window(str(path), free, "onec.cluster.maintenance_window")
