@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """Benchmarks: bulk termination and fleet scale, against the ways people do it today.
 
-    scripts/benchmark.sh [--runs 3] [--latency-ms 20] [--only bulk,fleet,info,licenses,window,native,fleetform,fleetwindow]
+    scripts/benchmark.sh [--runs 3] [--latency-ms 20]
+        [--only bulk,fleet,info,licenses,window,native,fleetform,fleetwindow]
         [--naive-full]
 
 "native" times the native backend (the RAS protocol, no rac; the simulator adds the same latency per protocol

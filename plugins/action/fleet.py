@@ -236,8 +236,8 @@ def _wait(step, hosts, settings, check_mode, at_once):
     for host in hosts:
         args = step.args_for(host)
         if isinstance(settings[host], Exception):
-            results[host] = _wait_result(dict(failed=True, changed=False, msg=_settings_failure(settings[host])),
-                                          step.name)
+            failure = dict(failed=True, changed=False, msg=_settings_failure(settings[host]))
+            results[host] = _wait_result(failure, step.name)
             continue
         try:
             waits[host] = _server_wait(dict(settings[host], **args), check_mode, started)
@@ -374,7 +374,8 @@ def _another_window(path, infobases, claim_prefix):
         where = ("its state file %s exists: the locks a window or an emergency lock replaced are recorded there"
                  % path)
     else:
-        claimed = [ib for ib in infobases if claim_prefix and (ib.get("denied_parameter") or "").startswith(claim_prefix)]
+        claimed = [ib for ib in infobases
+                   if claim_prefix and (ib.get("denied_parameter") or "").startswith(claim_prefix)]
         if not claimed:
             return ""
         where = "another window's claim in the lock of %s" % "; ".join(

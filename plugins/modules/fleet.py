@@ -14,8 +14,9 @@ short_description: Do one step on every server of the play at once, in one task
 version_added: 0.3.0
 description:
   - Runs the same steps (ending sessions, dropping hanging connections, reading sessions, reading and setting locks,
-    waiting for sessions to leave) on every host of the play's current batch at once, in one process on the controller (a pool across servers) and each step's own
-    O(onec.cluster.session#module:concurrency) within each server. Returns one result per server.
+    waiting for sessions to leave) on every host of the play's current batch at once, in one process on the
+    controller (a pool across servers) and each step's own O(onec.cluster.session#module:concurrency) within each
+    server. Returns one result per server.
   - Run it once for the play (C(run_once=true)) under the default (linear) strategy; under C(strategy=free) it fails
     before doing anything, as Ansible would run it on every host and give each host the others' results. Without
     C(run_once) each host's task does that host's part only. It is as fast as one process doing the same calls, where one module

@@ -299,7 +299,8 @@ def test_window_stages_in_the_fleet_form_one_down_one_hung_each_servers_own_lock
     # for until then, its administrator's lock put back exactly from the state file, which is gone
     done = run.result("srv1c-01")
     record = done["recorded"]["steps"][0]
-    assert sorted(record["names"]) == sorted(fleet.servers[0]["infobases"]) and record["state_file"] == state_file(run, "srv1c-01")
+    assert sorted(record["names"]) == sorted(fleet.servers[0]["infobases"])
+    assert record["state_file"] == state_file(run, "srv1c-01")
     assert "ADMIN-CODE" not in json.dumps(done)
     lock = done["locked"]["steps"][0]
     assert done["locked"]["changed"] and lock["starts_at_utc"]
