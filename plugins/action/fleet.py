@@ -59,7 +59,7 @@ STEP_MODULES = {
     "infobase_lock": (infobase_lock.converge, infobase_lock.ARGUMENT_SPEC, None),
 }
 # Steps made of several modules' work (run by _lock_first, _window_record, _window_restore): not modules themselves.
-COMPOSED_STEPS = ("lock_first", "window_record", "window_restore")
+COMPOSED_STEPS = ("lock_first", "window_record", "window_lock", "window_restore")
 # The fleet-wide wait: every server polled at once, one progress line per poll for the fleet (run by _wait).
 WAIT_STEP = "session_wait"
 # lock_first's options (the rest are infobase_lock's, as the step passes them on).
@@ -331,6 +331,8 @@ WINDOW_LABELS = {"read": "Record the current lock of each infobase",
                  "open": "Refuse to start inside another maintenance window",
                  "clock": "Check that the lock's start can be counted on the server's clock",
                  "record": "Write the recorded locks to the state file on the controller",
+                 "lock": "Lock the infobases with the message, starting after the grace period",
+                 "claim": "Check that this window still holds the infobases",
                  "restore": "Put every lock back as it was"}
 # window_record's options that are not infobase_info's or infobase_lock's.
 WINDOW_RECORD_OWN = ("state_file", "by", "claim_prefix", "lock_start")
@@ -385,6 +387,31 @@ def _another_window(path, infobases, claim_prefix):
             "playbooks/unlock.yml -e unlock_from_state_file=true." % where)
 
 
+def _window_lock(host, settings, args, check_mode, diff):  # pylint: disable=unused-argument
+    """The window's lock on this server: infobase_lock with the window's claim, then, after ``claim_settle``
+    seconds (waited in this server's own thread: once for the fleet, not once per server), the same lock again
+    from the start it got, which changes nothing while the claim is still this window's and fails with
+    LockClaimedError (nothing changed, ``still_ours`` naming what still carries this claim) when another window
+    wrote its claim meanwhile. ras has no compare-and-set: this is how of two windows at once exactly one proceeds.
+    In check mode nothing was locked: no settle, no check."""
+    settle = max(0, int(args.get("claim_settle") or 0))
+    lock_args = dict((key, value) for key, value in args.items() if key != "claim_settle")
+    locked = run_step(infobase_lock.converge, infobase_lock.ARGUMENT_SPEC, dict(settings, **lock_args), check_mode,
+                      diff)
+    if locked.get("failed"):
+        return dict(locked, label=WINDOW_LABELS["lock"])
+    if check_mode or not settle or not locked.get("lock"):
+        return locked
+    time.sleep(settle)
+    start = next(iter(locked["lock"].values()))["denied_from"]
+    check = run_step(infobase_lock.converge, infobase_lock.ARGUMENT_SPEC,
+                     dict(settings, **dict(lock_args, denied_from=start)))
+    if check.get("failed"):
+        return dict(check, label=WINDOW_LABELS["claim"], starts_at=locked.get("starts_at"),
+                    starts_at_utc=locked.get("starts_at_utc"))
+    return dict(locked, claim_checked=True)
+
+
 def _window_restore(host, settings, args, check_mode, diff):
     """The end of a window on this server: put back exactly the locks its state file recorded (permission codes
     included, never in the result), then remove the file. In check mode nothing was recorded: nothing to do."""
@@ -413,7 +440,8 @@ def _window_restore(host, settings, args, check_mode, diff):
     return outcome
 
 
-COMPOSED = {"lock_first": _lock_first, "window_record": _window_record, "window_restore": _window_restore}
+COMPOSED = {"lock_first": _lock_first, "window_record": _window_record, "window_lock": _window_lock,
+            "window_restore": _window_restore}
 
 
 def _still_in_a_call(settings, session_args, failures):

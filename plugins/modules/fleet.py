@@ -54,6 +54,13 @@ options:
             can be counted on the server's clock (M(onec.cluster.infobase_lock)'s own check), then writes the state
             file (C(by) V(maintenance_window) unless given). Returns C(names) (the infobases), C(cluster),
             C(state_file) and C(recorded); never the permission codes.
+          - V(window_lock) is a maintenance window's lock. It runs M(onec.cluster.infobase_lock) with the step's
+            options (the window's claim in C(denied_parameter), C(claim_prefix)), waits C(claim_settle) seconds (in
+            the server's own thread, so once for the whole fleet), then sets the same lock again from the start it
+            got, which changes nothing while the claim is still this window's and fails with C(LockClaimedError)
+            (nothing changed, C(still_ours) naming the infobases that still carry this claim) when another window
+            wrote its claim meanwhile. In check mode nothing is locked and nothing is checked. A successful check adds
+            C(claim_checked).
           - V(window_restore) puts back exactly the locks the server's state file recorded (permission codes
             included) and removes the file. In check mode, where nothing was recorded, it does nothing.
           - V(session_wait) waits for every server at once; each poll polls every server still waiting in parallel
@@ -65,8 +72,8 @@ options:
           - V(infobase_info) and V(infobase_lock) are those modules.
         type: str
         required: true
-        choices: [lock_first, window_record, window_restore, session, connection, session_info, session_wait,
-                  infobase_info, infobase_lock]
+        choices: [lock_first, window_record, window_lock, window_restore, session, connection, session_info,
+                  session_wait, infobase_info, infobase_lock]
       args:
         description:
           - That module's options, the same for every server (the connection options come from C(module_defaults);
@@ -76,7 +83,8 @@ options:
             E(ONEC_CLUSTER_HOME), else C(~/.ansible/onec_cluster); for several servers it must hold C({host}), which
             becomes each server's inventory name) and C(by) (written in the file; default C(emergency_disconnect)).
           - For V(window_record), C(infobase) (omitted, all), C(claim_prefix), C(lock_start), C(state_file) and
-            C(by); for V(window_restore), C(state_file).
+            C(by); for V(window_lock), M(onec.cluster.infobase_lock)'s options plus C(claim_settle) (seconds, 0 for
+            no check); for V(window_restore), C(state_file).
         type: dict
         default: {}
       per_host_args:

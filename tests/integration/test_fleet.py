@@ -9,6 +9,8 @@ import os
 import re
 import signal
 import sys
+import threading
+import time
 
 import pytest
 
@@ -357,3 +359,32 @@ def test_a_window_record_refuses_a_server_inside_another_window_and_changes_noth
                 "(another window's claim in the lock of %s" % fleet.servers[1]["infobases"][0] in text), run.output
     assert fleet.state(1)["infobases"] == before and "infobase update" not in fleet.stats(1)["calls"]
     assert not os.path.exists(state_file(run, "srv1c-02"))
+
+
+OTHER_CLAIM = "onec.cluster.maintenance_window:0123:2030-01-01T00:00:00Z"
+
+
+@pytest.mark.usefixtures("backend")
+def test_window_lock_checks_its_claim_after_the_settle_and_fails_only_the_server_another_window_took(
+        make_fleet, playbook):
+    fleet = make_fleet(servers=2, infobases=2, sessions=4)
+    taken = fleet.servers[1]["infobases"][0]
+    done = []
+    worker = threading.Thread(target=lambda: done.append(playbook(fleet, WINDOW_STAGES, claim_settle=6, lock_in=20)))
+    worker.start()
+    deadline = time.time() + 120
+    # once this window's claim is on the second server, another window writes its own over one of its infobases
+    while not all(value[2] == "onec.cluster.maintenance_window:test" for value in window_lock(fleet.state(1)).values()):
+        assert time.time() < deadline and worker.is_alive(), "the window never locked"
+        time.sleep(0.2)
+    fleet.control(1, {"control": "set_infobase", "name": taken, "fields": {"denied-parameter": OTHER_CLAIM}})
+    worker.join(300)
+    run = done[0]
+    assert run.rc != 0 and recap(run.output, "srv1c-01")[2] == 0 and recap(run.output, "srv1c-02")[2] == 1
+    assert "Check that this window still holds the infobases: " in summary_text(run), run.output
+    assert run.result("srv1c-01")["locked"]["steps"][0]["claim_checked"]
+    # the check changed nothing: the other window's claim stays, the other infobase still carries this one's
+    after = window_lock(fleet.state(1))
+    assert after[taken][2] == OTHER_CLAIM
+    assert [value[2] for name, value in after.items() if name != taken] == ["onec.cluster.maintenance_window:test"]
+    assert window_lock(fleet.state(0)) == dict((name, ("off", "", "")) for name in window_lock(fleet.state(0)))

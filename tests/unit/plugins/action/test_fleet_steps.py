@@ -20,7 +20,8 @@ def test_steps_keep_their_name_and_skip_the_disabled_ones():
 
 def test_an_unknown_step_is_refused_naming_the_known_ones():
     with pytest.raises(AnsibleActionFail, match="known: connection, infobase_info, infobase_lock, lock_first, "
-                                                "session, session_info, session_wait, window_record, window_restore"):
+                                                "session, session_info, session_wait, window_lock, window_record, "
+                                                "window_restore"):
         ActionModule._steps([{"module": "job"}])
 
 
