@@ -246,7 +246,7 @@ def _wait(step, hosts, settings, check_mode, at_once):
     hints = [step.args_for(host).get("interrupt_hint") for host in waits]
     interval = max(1, int(step.args.get("poll_interval", 10)))
     with InterruptHint(" | ".join(hint for hint in hints if hint)):
-        waited = wait_fleet(waits, interval, _say_progress(waits), check_mode, at_once)
+        waited = wait_fleet(waits, interval, _say_progress(waits, started), check_mode, at_once)
     results.update((host, _wait_result(answer, step.name)) for host, answer in waited.items())
     return dict((host, results[host]) for host in hosts)
 
@@ -259,8 +259,9 @@ def _server_wait(params, check_mode, started):
     return ServerWait(poll, start + wait, boolean(params.get("fail_on_timeout", False)), clock(wait))
 
 
-def _say_progress(waits):
-    """One line per poll for the fleet: each server polled, what is left on it and how long it still waits."""
+def _say_progress(waits, started):
+    """One line per poll for the fleet: each server polled, what is left on it and how long it still waits, in the
+    words of the per-host wait (``4m10s of 5m00s left; 3 sessions left: ...``)."""
 
     def say(answers, moment):
         parts = []
@@ -269,7 +270,8 @@ def _say_progress(waits):
                 parts.append("%s: failed" % host)
                 continue
             remaining = waits[host].deadline - moment
-            budget = "%s left; " % clock(remaining) if answer.get("left") and remaining > 0 else ""
+            whole = clock(waits[host].deadline - started)
+            budget = "%s of %s left; " % (clock(remaining), whole) if answer.get("left") and remaining > 0 else ""
             parts.append("%s: %s%s" % (host, budget, answer.get("progress")))
         waiting = sum(1 for answer in answers.values() if answer.get("left") and not answer.get("failed"))
         display.display("fleet: %d of %d server(s) with sessions left; %s" % (waiting, len(answers), "; ".join(parts)))
