@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """Benchmarks: bulk termination and fleet scale, against the ways people do it today.
 
-    scripts/benchmark.sh [--runs 3] [--latency-ms 20] [--only bulk,fleet,info,licenses,window,native,fleetform]
+    scripts/benchmark.sh [--runs 3] [--latency-ms 20]
+        [--only bulk,fleet,info,licenses,window,native,fleetform,fleetwindow]
         [--naive-full]
 
 "native" times the native backend (the RAS protocol, no rac; the simulator adds the same latency per protocol
@@ -349,6 +350,53 @@ def bench_fleetform(args, rows, results):
               "%.4f CPU-s per server" % numbers, file=sys.stderr)
 
 
+# The window's short grace (6 s) and leave time for bench_fleetwindow: what any window waits, whatever its cost.
+FLEETWINDOW_GRACE_MIN = 0.1
+FLEETWINDOW_LEAVE_S = 2
+
+
+def bench_fleetwindow(args, rows, results):
+    """The maintenance window on N servers (issue 18's target: wall <= grace + leave_time + 2x the single-server
+    overhead, whatever the forks): playbooks/maintenance_window.yml, native backend, grace 0.1 min and leave_time
+    2 s. The overhead is measured at 1 server in the same run: its wall minus grace and leave_time."""
+    results["fleetwindow"] = {}
+    waited = FLEETWINDOW_GRACE_MIN * 60 + FLEETWINDOW_LEAVE_S
+    overhead = None
+    for servers in args.fleetwindow_sizes:
+        walls, cpus, peaks = [], [], []
+        for attempt in range(args.runs):  # pylint: disable=unused-variable
+            with Fleet(servers, 50, args.latency_ms, infobases=3) as fleet:
+                env = dict(ansible_env(), ONEC_CLUSTER_HOME=os.path.join(fleet.dir, "onec_cluster"))
+                command = [os.path.join(BIN, "ansible-playbook"), "-i", fleet.inventory,
+                           os.path.join(ROOT, "playbooks", "maintenance_window.yml"),
+                           "-f", str(min(50, max(5, servers))), "-e", "onec_backend=native", "-e", json.dumps({
+                               "maintenance_window_infobases": "all", "maintenance_window_grace": FLEETWINDOW_GRACE_MIN,
+                               "maintenance_window_leave_time": FLEETWINDOW_LEAVE_S,
+                               "maintenance_window_poll_interval": 1,
+                               "maintenance_window_exclude_app_ids": ["BackgroundJob"]})]
+                elapsed, peak, cpu = timed_with_tree_peak(command, env)
+                walls.append(elapsed)
+                cpus.append(cpu)
+                peaks.append(peak)
+        wall = statistics.median(walls)
+        if overhead is None and servers == 1:
+            overhead = wall - waited
+        target = waited + 2 * overhead if overhead is not None else None
+        results["fleetwindow"][servers] = {"median_s": wall, "runs_s": walls, "median_cpu_s": statistics.median(cpus),
+                                           "cpu_runs_s": cpus, "peak_tree_mb": max(peaks), "target_s": target,
+                                           "single_server_overhead_s": overhead}
+        label = "maintenance window, %d servers x 50, native, grace %gs + leave %ds" % (
+            servers, FLEETWINDOW_GRACE_MIN * 60, FLEETWINDOW_LEAVE_S)
+        rows.append((label, "playbooks/maintenance_window.yml, wall", wall, None, None))
+        rows.append((label, "  CPU seconds of the process tree", statistics.median(cpus), None, None))
+        if target is not None:
+            rows.append((label, "  target: grace + leave + 2x single-server overhead (%.2f s)" % overhead, target,
+                         None, wall / target))
+        print("fleetwindow, %d server(s): wall %.2f s, CPU %.2f s, target %s" % (
+            servers, wall, statistics.median(cpus), "%.2f s" % target if target is not None else "(no 1-server run)"),
+            file=sys.stderr)
+
+
 # session_info's modes measured as a module process: every field (the default), the columns a dashboard uses, counts
 INFO_MODES = [
     ("every field", {}),
@@ -620,6 +668,8 @@ def main(argv=None):
     parser.add_argument("--fleet-sizes", type=lambda s: [int(x) for x in s.split(",")], default=[5, 10, 20])
     parser.add_argument("--fleetform-sizes", type=lambda s: [int(x) for x in s.split(",")],
                         default=[1, 10, 50, 100, 200])
+    parser.add_argument("--fleetwindow-sizes", type=lambda s: [int(x) for x in s.split(",")], default=[1, 50],
+                        help="servers of the fleetwindow scenario; the first should be 1 (the overhead it measures)")
     parser.add_argument("--info-sessions", type=int, default=10000)
     parser.add_argument("--parse-sessions", type=int, default=50000)
     parser.add_argument("--large-sessions", type=int, default=30000)

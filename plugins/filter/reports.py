@@ -119,6 +119,14 @@ def fleet_failures(hosts, summaries):
             if summary.get("error")]
 
 
+def fleet_host_args(fleet, options):
+    """Each server's own options for the next fleet step, from this one's result (``fleet``, an onec.cluster.fleet
+    result): host -> {option: the value under ``key`` in that server's last step}, for ``options`` {option: key};
+    servers whose part failed are left out (their host fails and leaves the play batch)."""
+    return dict((host, dict((option, part["steps"][-1].get(key)) for option, key in options.items()))
+                for host, part in (fleet.get("results") or {}).items() if not part.get("failed") and part.get("steps"))
+
+
 def emergency_event(hosts, moment, infobases=None, lock_first=False, check_mode=False, fleet=None):
     """The emergency disconnect's notification event (roles/notify's contract; docs/workflows.md, Notifications).
 
@@ -691,6 +699,7 @@ class FilterModule(object):
         return {
             "fleet_summary": fleet_summary,
             "fleet_failures": fleet_failures,
+            "fleet_host_args": fleet_host_args,
             "emergency_event": emergency_event,
             "window_report": window_report,
             "window_failure": window_failure,

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -100,3 +101,44 @@ def _never_raising(part):
         return part()
     except Exception as exc:  # pylint: disable=broad-except  # a part that crashed fails its server only
         return dict(failed=True, changed=False, msg="%s: %s" % (type(exc).__name__, exc))
+
+
+class ServerWait:
+    """One server's part of a fleet-wide wait: ``poll`` (no argument -> run_step's result of one session_wait poll),
+    ``deadline`` (epoch seconds: when it stops waiting), whether sessions still there then fail it, and how long
+    the wait was, as a failure message says it."""
+
+    def __init__(self, poll, deadline, fail_on_timeout=False, wait_text="the wait"):
+        self.poll, self.deadline, self.fail_on_timeout, self.wait_text = poll, deadline, fail_on_timeout, wait_text
+
+
+def wait_fleet(waits, interval, say, check_mode=False, servers_at_once=DEFAULT_SERVERS_AT_ONCE, now=None, sleep=None):
+    """Poll every server still waiting at once, ``say(answers, moment)`` once per poll for the whole fleet, until each
+    server has nobody left, failed, or is past its own deadline (check mode: one poll).
+
+    ``waits``: server -> ServerWait. -> server -> its last poll's result plus ``polls`` and ``waited`` (seconds); a
+    server past its deadline with something left and ``fail_on_timeout`` is failed, naming what is left. A hung
+    server holds its own poll, until its timeout; the next poll of the others waits for that round only.
+    """
+    now = now or time.time
+    sleep = sleep or time.sleep
+    started = now()
+    results, polls = {}, dict((name, 0) for name in waits)
+    waiting = list(waits)
+    while waiting:
+        answers = run_fleet(dict((name, waits[name].poll) for name in waiting), servers_at_once)
+        moment = now()
+        for name, answer in answers.items():
+            polls[name] += 1
+            results[name] = dict(answer, polls=polls[name], waited=int(round(moment - started)))
+        say(answers, moment)
+        waiting = [name for name, answer in answers.items()
+                   if not check_mode and not answer.get("failed") and answer.get("left")
+                   and moment < waits[name].deadline]
+        if waiting:
+            sleep(max(0, min([interval] + [waits[name].deadline - moment for name in waiting])))
+    for name, result in results.items():
+        if waits[name].fail_on_timeout and not check_mode and not result.get("failed") and result.get("left"):
+            result.update(failed=True, msg="Still there after %s: %s (%s)"
+                          % (waits[name].wait_text, result.get("progress"), name))
+    return results

@@ -13,9 +13,10 @@ module: fleet
 short_description: Do one step on every server of the play at once, in one task
 version_added: 0.3.0
 description:
-  - Runs the same steps (ending sessions, dropping hanging connections, reading sessions) on every host of the play's
-    current batch at once, in one process on the controller (a pool across servers) and each step's own
-    O(onec.cluster.session#module:concurrency) within each server. Returns one result per server.
+  - Runs the same steps (ending sessions, dropping hanging connections, reading sessions, reading and setting locks,
+    waiting for sessions to leave) on every host of the play's current batch at once, in one process on the
+    controller (a pool across servers) and each step's own O(onec.cluster.session#module:concurrency) within each
+    server. Returns one result per server.
   - Run it once for the play (C(run_once=true)) under the default (linear) strategy; under C(strategy=free) it fails
     before doing anything, as Ansible would run it on every host and give each host the others' results. Without
     C(run_once) each host's task does that host's part only. It is as fast as one process doing the same calls, where one module
@@ -46,9 +47,33 @@ options:
             records already there kept, nothing written in check mode), then locks them
             (M(onec.cluster.infobase_lock)). A server whose read, record or lock fails stops there, so the steps after
             it (ending its sessions) are not run. The permission codes read never appear in the result.
+          - V(window_record) is a maintenance window's record before anything changes. It reads every lock of the
+            infobases (permission codes included), refuses the server, changing nothing, inside another window (its
+            state file exists, or a lock carries another window's claim, a C(denied_parameter) starting with the
+            C(claim_prefix) arg), checks in check mode that a lock starting at C(lock_start) (for example C(+360s))
+            can be counted on the server's clock (M(onec.cluster.infobase_lock)'s own check), then writes the state
+            file (C(by) V(maintenance_window) unless given). Returns C(names) (the infobases), C(cluster),
+            C(state_file) and C(recorded); never the permission codes.
+          - V(window_lock) is a maintenance window's lock. It runs M(onec.cluster.infobase_lock) with the step's
+            options (the window's claim in C(denied_parameter), C(claim_prefix)), waits C(claim_settle) seconds (in
+            the server's own thread, so once for the whole fleet), then sets the same lock again from the start it
+            got, which changes nothing while the claim is still this window's and fails with C(LockClaimedError)
+            (nothing changed, C(still_ours) naming the infobases that still carry this claim) when another window
+            wrote its claim meanwhile. In check mode nothing is locked and nothing is checked. A successful check adds
+            C(claim_checked).
+          - V(window_restore) puts back exactly the locks the server's state file recorded (permission codes
+            included) and removes the file. In check mode, where nothing was recorded, it does nothing.
+          - V(session_wait) waits for every server at once; each poll polls every server still waiting in parallel
+            and prints one progress line for the fleet; a server stops waiting when nothing is left on it, or its
+            own deadline (its O(onec.cluster.session_wait#module:wait_until) plus
+            O(onec.cluster.session_wait#module:wait_for)) has passed, and fails then with
+            O(onec.cluster.session_wait#module:fail_on_timeout). It must be the task's only step. The hosts'
+            O(onec.cluster.session_wait#module:interrupt_hint) are printed if the run is interrupted during the wait.
+          - V(infobase_info) and V(infobase_lock) are those modules.
         type: str
         required: true
-        choices: [lock_first, session, connection, session_info]
+        choices: [lock_first, window_record, window_lock, window_restore, session, connection, session_info,
+                  session_wait, infobase_info, infobase_lock]
       args:
         description:
           - That module's options, the same for every server (the connection options come from C(module_defaults);
@@ -57,6 +82,16 @@ options:
             C(permission_code), ...) plus C(state_file) (empty for the default, C(maintenance_window/<host>.json) under
             E(ONEC_CLUSTER_HOME), else C(~/.ansible/onec_cluster); for several servers it must hold C({host}), which
             becomes each server's inventory name) and C(by) (written in the file; default C(emergency_disconnect)).
+          - For V(window_record), C(infobase) (omitted, all), C(claim_prefix), C(lock_start), C(state_file) and
+            C(by); for V(window_lock), M(onec.cluster.infobase_lock)'s options plus C(claim_settle) (seconds, 0 for
+            no check); for V(window_restore), C(state_file).
+        type: dict
+        default: {}
+      per_host_args:
+        description:
+          - Host (inventory name) -> options of this step for that host only, merged over O(steps[].args). For what
+            differs per server, such as its infobases or its lock's start; the C(onec.cluster.fleet_host_args) filter
+            makes them from the previous fleet task's result.
         type: dict
         default: {}
       name:
@@ -106,12 +141,13 @@ notes:
     pins).
   - The task's own options (O(steps) and their options, such as infobases, filters and the message) are templated
     once, with the variables of the host the task runs for, and apply to every server; only the connection settings
-    are per host.
-    Give per-server selections through C(module_defaults) or run the modules per host.
+    are per host, and the options a step's O(steps[].per_host_args) gives a host.
 seealso:
   - module: onec.cluster.session
   - module: onec.cluster.connection
   - module: onec.cluster.session_info
+  - module: onec.cluster.session_wait
+  - module: onec.cluster.infobase_lock
 author:
   - onec.cluster developers (@onec-cluster)
 """
@@ -127,6 +163,16 @@ EXAMPLES = r"""
   run_once: true
   delegate_to: localhost
   register: fleet_result
+
+- name: Wait on every server at once until its own lock has started, plus a minute
+  onec.cluster.fleet:
+    steps:
+      - module: session_wait
+        args: {wait_for: 60s, poll_interval: 10, exclude_app_ids: [BackgroundJob]}
+        per_host_args: "{{ locked | onec.cluster.fleet_host_args({'wait_until': 'starts_at_utc'}) }}"
+  run_once: true
+  delegate_to: localhost
+  register: waited
 
 - name: Fail each server that could not be done
   ansible.builtin.fail:
@@ -155,6 +201,8 @@ results:
           failing one are not run.
         - A V(lock_first) step returns M(onec.cluster.infobase_lock)'s result plus C(state_file) (this server's) and
           C(recorded) (the infobases whose locks the file holds).
+        - A V(session_wait) step returns M(onec.cluster.session_wait)'s result of the server's last poll, with
+          C(polls) and C(waited) (seconds since the fleet's wait started).
         - A V(session) step with O(steps[].show_calls_left) may add C(still_in_a_call).
       type: list
       elements: dict

@@ -229,19 +229,20 @@ def poll(module):
                     left, call_states(listed)), rac_calls=client.calls)
 
 
+# Module level: the fleet form (plugins/action/fleet.py) validates each server's poll with it too.
+ARGUMENT_SPEC = argument_spec(
+    wait_for=dict(type="str", default="0"),
+    wait_until=dict(type="str"),
+    poll_interval=dict(type="int", default=10),
+    connections=dict(type="bool", default=False),
+    fail_on_timeout=dict(type="bool", default=False),
+    interrupt_hint=dict(type="str"),  # the action plugin's: printed on Ctrl-C during the wait
+    **SESSION_FILTER_OPTIONS
+)
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            wait_for=dict(type="str", default="0"),
-            wait_until=dict(type="str"),
-            poll_interval=dict(type="int", default=10),
-            connections=dict(type="bool", default=False),
-            fail_on_timeout=dict(type="bool", default=False),
-            interrupt_hint=dict(type="str"),  # the action plugin's: printed on Ctrl-C during the wait
-            **SESSION_FILTER_OPTIONS
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_module(module, poll)
 
 

@@ -9,6 +9,8 @@ import os
 import re
 import signal
 import sys
+import threading
+import time
 
 import pytest
 
@@ -273,3 +275,117 @@ def test_the_summary_names_the_sessions_left_inside_a_call(make_fleet, playbook)
     first = re.search(r'"(srv1c-01: \d+ session[^"]*)"', text).group(1)
     assert first.split("Still there, inside a call: ")[1].count("; ") == 0  # the holder only
     assert "Still there" not in re.search(r'"(srv1c-02: \d+ session[^"]*)"', text).group(1)
+
+
+WINDOW_STAGES = os.path.join("tests", "integration", "files", "fleet_window_steps.yml")
+
+
+def window_lock(state):
+    return dict((ib["name"], (ib["sessions-deny"], ib["denied-message"], ib["denied-parameter"]))
+                for ib in state["infobases"])
+
+
+@pytest.mark.usefixtures("backend")
+def test_window_stages_in_the_fleet_form_one_down_one_hung_each_servers_own_locks_and_wait(make_fleet, playbook):
+    fleet = make_fleet(servers=3, infobases=2, sessions=6)
+    fleet.control(0, {"control": "set_infobase", "name": fleet.servers[0]["infobases"][0], "fields": ADMIN_LOCK})
+    before = locks(fleet.state(0))
+    os.kill(fleet.servers[1]["pid"], signal.SIGTERM)
+    fleet.control(2, {"control": "set", "faults": {"hang": {"command": "connection list", "seconds": 30, "times": 10}}})
+    run = playbook(fleet, WINDOW_STAGES, onec_timeout=2, onec_retries=0)
+    assert run.rc != 0
+    assert recap(run.output, "srv1c-01")[2] == 0, run.output
+    assert recap(run.output, "srv1c-02")[2] == 1 and recap(run.output, "srv1c-03")[2] == 1
+    assert "ADMIN-CODE" not in run.output
+    # the done server: recorded (its state file, not the codes, in the result), locked with its own start, waited
+    # for until then, its administrator's lock put back exactly from the state file, which is gone
+    done = run.result("srv1c-01")
+    record = done["recorded"]["steps"][0]
+    assert sorted(record["names"]) == sorted(fleet.servers[0]["infobases"])
+    assert record["state_file"] == state_file(run, "srv1c-01")
+    assert "ADMIN-CODE" not in json.dumps(done)
+    lock = done["locked"]["steps"][0]
+    assert done["locked"]["changed"] and lock["starts_at_utc"]
+    wait = done["waited"]["steps"][0]
+    assert wait["name"] == "Wait for users to leave" and wait["polls"] >= 1 and wait["waited"] >= 1
+    assert not done["restored"]["failed"] and done["restored"]["changed"]
+    assert locks(fleet.state(0)) == before and not os.path.exists(state_file(run, "srv1c-01"))
+    # the down server failed at the record, the hung one (connections hang) at the wait, its own timeout after the
+    # first poll: it stays locked (the rescue's default) and the done server went on waiting and was restored
+    assert not os.path.exists(os.path.join(run.results_dir, "srv1c-02.json"))
+    assert all(value == ("on", "Window", "onec.cluster.maintenance_window:test")
+               for value in window_lock(fleet.state(2)).values())
+    assert os.path.exists(state_file(run, "srv1c-03"))  # what playbooks/unlock.yml puts back
+    assert not os.path.exists(state_file(run, "srv1c-02"))
+    text = summary_text(run)
+    assert "cannot connect" in text and "Wait for users to leave: " in text
+    # one progress line per poll for the fleet, naming both servers waited for
+    progress = [line for line in run.output.splitlines() if line.startswith("fleet: ")]
+    assert len(progress) == wait["polls"] and "srv1c-03: failed" in progress[0]
+    assert re.search(r"srv1c-01: [0-9]s of [0-9]s left; [0-9]+ sessions? left", progress[0]), progress
+    assert all("srv1c-03" not in line for line in progress[1:])
+
+
+@pytest.mark.usefixtures("backend")
+def test_window_stages_in_the_fleet_form_under_limit_and_in_check_mode(make_fleet, playbook):
+    fleet = make_fleet(servers=3, infobases=2, sessions=4)
+    before = [fleet.state(i) for i in range(3)]
+    check = playbook(fleet, WINDOW_STAGES, "--check")
+    assert check.rc == 0, check.output
+    for index in range(3):
+        assert fleet.state(index)["infobases"] == before[index]["infobases"]
+        assert "infobase update" not in fleet.stats(index)["calls"]
+    assert check.result("srv1c-02")["locked"]["changed"]  # what would change, said
+    assert not any(os.path.exists(state_file(check, server["name"])) for server in fleet.servers)
+    os.remove(os.path.join(check.results_dir, "srv1c-02.json"))  # (the runs of one test share results_dir)
+    run = playbook(fleet, WINDOW_STAGES, "-l", "srv1c-01,srv1c-03")
+    assert run.rc == 0, run.output
+    assert "infobase update" not in fleet.stats(1)["calls"] and fleet.state(1)["infobases"] == before[1]["infobases"]
+    for index in (0, 2):
+        assert "infobase update" in fleet.stats(index)["calls"]
+        assert fleet.state(index)["infobases"] == before[index]["infobases"]  # locked, then put back as it was
+    assert not os.path.exists(os.path.join(run.results_dir, "srv1c-02.json"))
+
+
+def test_a_window_record_refuses_a_server_inside_another_window_and_changes_nothing_there(make_fleet, playbook):
+    fleet = make_fleet(servers=2, infobases=2, sessions=4)
+    other = dict(ADMIN_LOCK, **{"denied-parameter": "onec.cluster.maintenance_window:0123:2030-01-01T00:00:00Z"})
+    fleet.control(1, {"control": "set_infobase", "name": fleet.servers[1]["infobases"][0], "fields": other})
+    before = fleet.state(1)["infobases"]
+    run = playbook(fleet, WINDOW_STAGES)
+    assert run.rc != 0 and recap(run.output, "srv1c-01")[2] == 0 and recap(run.output, "srv1c-02")[2] == 1
+    text = summary_text(run)
+    assert ("Record the current lock of each infobase" not in text
+            and "Refuse to start inside another maintenance window: A maintenance window is already open here "
+                "(another window's claim in the lock of %s" % fleet.servers[1]["infobases"][0] in text), run.output
+    assert fleet.state(1)["infobases"] == before and "infobase update" not in fleet.stats(1)["calls"]
+    assert not os.path.exists(state_file(run, "srv1c-02"))
+
+
+OTHER_CLAIM = "onec.cluster.maintenance_window:0123:2030-01-01T00:00:00Z"
+
+
+@pytest.mark.usefixtures("backend")
+def test_window_lock_checks_its_claim_after_the_settle_and_fails_only_the_server_another_window_took(
+        make_fleet, playbook):
+    fleet = make_fleet(servers=2, infobases=2, sessions=4)
+    taken = fleet.servers[1]["infobases"][0]
+    done = []
+    worker = threading.Thread(target=lambda: done.append(playbook(fleet, WINDOW_STAGES, claim_settle=6, lock_in=20)))
+    worker.start()
+    deadline = time.time() + 120
+    # once this window's claim is on the second server, another window writes its own over one of its infobases
+    while not all(value[2] == "onec.cluster.maintenance_window:test" for value in window_lock(fleet.state(1)).values()):
+        assert time.time() < deadline and worker.is_alive(), "the window never locked"
+        time.sleep(0.2)
+    fleet.control(1, {"control": "set_infobase", "name": taken, "fields": {"denied-parameter": OTHER_CLAIM}})
+    worker.join(300)
+    run = done[0]
+    assert run.rc != 0 and recap(run.output, "srv1c-01")[2] == 0 and recap(run.output, "srv1c-02")[2] == 1
+    assert "Check that this window still holds the infobases: " in summary_text(run), run.output
+    assert run.result("srv1c-01")["locked"]["steps"][0]["claim_checked"]
+    # the check changed nothing: the other window's claim stays, the other infobase still carries this one's
+    after = window_lock(fleet.state(1))
+    assert after[taken][2] == OTHER_CLAIM
+    assert [value[2] for name, value in after.items() if name != taken] == ["onec.cluster.maintenance_window:test"]
+    assert window_lock(fleet.state(0)) == dict((name, ("off", "", "")) for name in window_lock(fleet.state(0)))

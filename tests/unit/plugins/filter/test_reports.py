@@ -22,8 +22,8 @@ BROKEN = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0,
 
 def test_every_filter_is_registered():
     assert sorted(FilterModule().filters()) == [
-        "emergency_event", "fleet_failures", "fleet_summary", "session_csv", "session_html", "session_report",
-        "session_report_files", "window_failure", "window_report", "window_sessions", "window_states"]
+        "emergency_event", "fleet_failures", "fleet_host_args", "fleet_summary", "session_csv", "session_html",
+        "session_report", "session_report_files", "window_failure", "window_report", "window_sessions", "window_states"]
 
 
 def test_fleet_summary_has_a_line_per_server_and_the_total():
@@ -259,3 +259,17 @@ def test_window_states_for_the_failed_notification():
         {"name": "hr", "sessions_deny": False, "scheduled_jobs_deny": False, "denied_from": None, "denied_to": None}]
     assert window_states(SKIPPED) == [] and window_states({}) == []
     assert window_states({"failed": True, "msg": "x"}) == []
+
+
+def test_fleet_host_args_gives_each_server_that_was_done_its_own_values_from_its_last_step():
+    from ansible_collections.onec.cluster.plugins.filter.reports import fleet_host_args
+
+    fleet = {"results": {
+        "a": {"failed": False, "steps": [{"module": "window_record", "names": ["x"]},
+                                         {"module": "infobase_lock", "starts_at_utc": "2030-01-01T00:00:00Z"}]},
+        "b": {"failed": True, "steps": [{"module": "window_record", "failed": True}]},
+        "c": {"failed": False, "steps": [{"module": "infobase_lock", "starts_at_utc": "2030-01-01T00:00:02Z"}]},
+    }}
+    assert fleet_host_args(fleet, {"wait_until": "starts_at_utc"}) == {
+        "a": {"wait_until": "2030-01-01T00:00:00Z"}, "c": {"wait_until": "2030-01-01T00:00:02Z"}}
+    assert fleet_host_args({"results": {}}, {"infobase": "names"}) == {}

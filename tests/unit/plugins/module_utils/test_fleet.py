@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.onec.cluster.plugins.module_utils import errors as E
 from ansible_collections.onec.cluster.plugins.module_utils.bulk import MAX_CONCURRENCY, choose_concurrency
-from ansible_collections.onec.cluster.plugins.module_utils.fleet import run_fleet, run_step
+from ansible_collections.onec.cluster.plugins.module_utils.fleet import ServerWait, run_fleet, run_step, wait_fleet
 from ansible_collections.onec.cluster.plugins.module_utils.glue import argument_spec
 from ansible_collections.onec.cluster.plugins.module_utils.records import MASK
 
@@ -83,6 +83,61 @@ def test_a_part_that_raises_outside_run_step_fails_only_its_server():
     results = run_fleet({"a": lambda: dict(changed=False), "b": lambda: 1 / 0})
     assert results["a"] == dict(changed=False)
     assert results["b"]["failed"] and "ZeroDivisionError" in results["b"]["msg"]
+
+
+class FakeClock:
+    """now() and sleep() of a fleet wait, without waiting."""
+
+    def __init__(self):
+        self.moment = 1000.0
+        self.slept = []
+
+    def now(self):
+        return self.moment
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.moment += seconds
+
+
+def polls_of(lefts):
+    """A server's polls answering ``lefts`` in turn (the last one again after that)."""
+    answers = list(lefts)
+
+    def poll():
+        left = answers.pop(0) if len(answers) > 1 else answers[0]
+        if left == "down":
+            return dict(failed=True, changed=False, msg="cannot connect")
+        return dict(changed=False, left=left, progress="%d sessions left" % left)
+    return poll
+
+
+def test_the_fleet_waits_in_common_polls_each_server_until_empty_or_its_own_deadline():
+    time = FakeClock()
+    said = []
+    waits = {
+        "empties": ServerWait(polls_of([2, 1, 0]), deadline=1100),
+        "stays": ServerWait(polls_of([3]), deadline=1025, fail_on_timeout=True, wait_text="25s"),
+        "down": ServerWait(polls_of(["down"]), deadline=1100),
+    }
+    results = wait_fleet(waits, 10, lambda answers, moment: said.append(sorted(answers)), now=time.now,
+                         sleep=time.sleep)
+    # one line per poll for the fleet: the down server once; the one that never empties polled last at its deadline
+    assert said == [["down", "empties", "stays"], ["empties", "stays"], ["empties", "stays"], ["stays"]]
+    assert time.slept == [10, 10, 5]
+    assert results["empties"]["left"] == 0 and results["empties"]["polls"] == 3 and not results["empties"].get("failed")
+    assert results["stays"]["polls"] == 4 and results["stays"]["waited"] == 25
+    assert results["stays"]["failed"] and results["stays"]["msg"] == "Still there after 25s: 3 sessions left (stays)"
+    assert results["down"]["failed"] and results["down"]["polls"] == 1 and results["down"]["msg"] == "cannot connect"
+
+
+def test_a_wait_sleeps_no_longer_than_the_nearest_deadline_and_check_mode_polls_once():
+    time = FakeClock()
+    waits = {"a": ServerWait(polls_of([1]), deadline=1004), "b": ServerWait(polls_of([1]), deadline=1100)}
+    results = wait_fleet(waits, 30, lambda answers, moment: None, now=time.now, sleep=time.sleep)
+    assert time.slept[0] == 4 and results["a"]["polls"] == 2 and not results["a"].get("failed")
+    checked = wait_fleet(waits, 30, lambda answers, moment: None, check_mode=True, now=time.now, sleep=time.sleep)
+    assert [answer["polls"] for answer in checked.values()] == [1, 1]
 
 
 CHOICES = [("rac", None, 8), ("native", None, 32), (None, None, 8), ("native", 4, 4), ("native", 500, MAX_CONCURRENCY)]
