@@ -13,6 +13,8 @@ import html
 import numbers
 import re
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 # The modules' own table of client types (session filters, did-you-mean): the report names them the same way.
 # The path moves with the module_utils reorganisation (issue 17); only the import below names it.
 from ansible.plugins.filter.core import to_nice_json
@@ -248,6 +250,187 @@ def window_failure(failed_result, task, keep_locked, rescue_lock, rescue_restore
         message += (" The earlier locks are kept in %s: once the infobases are safe, put them back with "
                     "playbooks/unlock.yml -e unlock_from_state_file=true." % state_path)
     return message
+
+
+# -- maintenance_window in the fleet form ----------------------------------------------------------------------------
+# ``stages`` is the window's fleet results by stage (roles/maintenance_window/vars/main.yml, maintenance_window_stages):
+# record, lock, users, jobs, force, interrupt, end, verify, restore; a stage skipped or not reached is {} or skipped.
+
+# The order a server goes through the stages (a server that failed in one has no part in the later ones).
+WINDOW_STAGES = ("record", "lock", "users", "jobs", "force", "interrupt", "end", "verify", "restore")
+
+
+def _parts(stage):
+    return (stage or {}).get("results") or {} if isinstance(stage, dict) else {}
+
+
+def window_step(stages, host, stage, module=None):
+    """``host``'s result of one step of a stage ({} when the stage or the server's part is not there): the step of
+    that ``module``, else the stage's last step."""
+    steps = _parts(stages.get(stage)).get(host, {}).get("steps") or []
+    chosen = [step for step in steps if module is None or step.get("module") == module]
+    return chosen[-1] if chosen else {}
+
+
+def _jobs_failure(stages, host, jobs_wait):
+    """The jobs wait's failure of ``host`` under on_timeout fail: jobs still running once the wait is over."""
+    jobs = window_step(stages, host, "jobs")
+    if not jobs or not _number(jobs.get("left")):
+        return {}
+    return {"task": "Stop before forcing while background jobs still run", "failed": True,
+            "msg": "%s background job(s) still running on %s after %ss: %s. Nothing was forced "
+                   "(maintenance_window_background_jobs_on_timeout=fail): let them finish, or run the window again "
+                   "with a longer maintenance_window_background_jobs_wait, or with "
+                   "maintenance_window_background_jobs_on_timeout=end to end them with the users" % (
+                       jobs.get("left"), host, jobs_wait, window_sessions(jobs.get("sessions")))}
+
+
+def window_failed_step(stages, host, jobs_fail=False, jobs_wait=0):
+    """What failed ``host``'s window, in the per-host role's terms: the failed step's result with ``task`` (the
+    per-host task's name) and ``stage``, or {} while nothing failed. ``jobs_fail``: background jobs still running
+    after the jobs wait fail the server (on_timeout fail)."""
+    for stage in WINDOW_STAGES:
+        part = _parts(stages.get(stage)).get(host)
+        if part and part.get("failed"):
+            failed = [step for step in part.get("steps") or [] if step.get("failed")]
+            step = dict(failed[0]) if failed else {"msg": part.get("msg")}
+            step.update(task=step.get("label") or step.get("name") or stage, stage=stage, failed=True)
+            return step
+        if stage == "jobs" and jobs_fail and part:
+            found = _jobs_failure(stages, host, jobs_wait)
+            if found:
+                return dict(found, stage=stage)
+    return {}
+
+
+def window_ok_hosts(stages, hosts, jobs_fail=False, jobs_wait=0):
+    """The servers of ``hosts`` that the window's record reached and that failed in no stage so far (the hosts of
+    the next fleet task)."""
+    recorded = _parts(stages.get("record"))
+    return [host for host in hosts
+            if host in recorded and not window_failed_step(stages, host, jobs_fail, jobs_wait)]
+
+
+def window_hint_of(host, stages, hint):
+    """What an interrupted window leaves behind on ``host`` and the one command that recovers it (``hint``:
+    inventories, the run's inventory sources; given, whether maintenance_window_state_file was set)."""
+    record, lock = window_step(stages, host, "record", "window_record"), window_step(stages, host, "lock")
+    start = (list((lock.get("lock") or {}).values()) or [{}])[0].get("denied_from", "")
+    path = record.get("state_file") or ""
+    return ("if this run is interrupted, the lock of %s on %s stays set and still starts at %s (server time); the "
+            "earlier locks are recorded in %s. Recover with: ansible-playbook -i %s playbooks/unlock.yml -l %s "
+            "-e unlock_from_state_file=true%s" % (
+                ", ".join(record.get("names") or []), host, start, path, " -i ".join(hint["inventories"]), host,
+                (" -e unlock_state_file=%s" % path) if boolean(hint["given"]) else ""))
+
+
+def window_says(stages, hosts, stage):
+    """One line per server of ``hosts``: ``host: the message of its last step in stage``."""
+    return ["%s: %s" % (host, window_step(stages, host, stage).get("msg", "")) for host in hosts]
+
+
+def window_state_files(hosts, paths):
+    """{host: {state_file: path}} for the window's record: each server's own state file (``paths`` in the order of
+    ``hosts``)."""
+    return dict((host, {"state_file": path}) for host, path in zip(hosts, paths))
+
+
+def window_host_args(stages, options, hint=None):
+    """Each recorded server's own options for the next fleet task: {host: {option: value}} for ``options`` among
+    infobase (its recorded infobases), state_file, wait_until (its lock's start, UTC), denied_from (its lock's
+    start, server time), interrupt_hint (``hint``: {inventories, given} for window_hint)."""
+    args = {}
+    for host in _parts(stages.get("record")):
+        record, lock = window_step(stages, host, "record", "window_record"), window_step(stages, host, "lock")
+        values = {"infobase": record.get("names") or [], "state_file": record.get("state_file"),
+                  "wait_until": lock.get("starts_at_utc"),
+                  "denied_from": (list((lock.get("lock") or {}).values()) or [{}])[0].get("denied_from")}
+        if "interrupt_hint" in options:
+            values["interrupt_hint"] = window_hint_of(host, stages, hint)
+        args[host] = dict((option, values[option]) for option in options)
+    return args
+
+
+def window_host_report(stages, host, check_mode=False):
+    """``host``'s window report (window_report) from the fleet stages."""
+    record, at_start = window_step(stages, host, "record", "window_record"), window_step(stages, host, "record", "session_info")
+    end, users = window_step(stages, host, "end", "session"), window_step(stages, host, "users")
+    return window_report(record.get("names") or [], at_start.get("count"), end.get("terminated_count"),
+                         window_step(stages, host, "lock").get("msg"), window_step(stages, host, "end", "connection"),
+                         check_mode=check_mode, waited=users.get("waited") if users else None,
+                         interrupted=window_step(stages, host, "interrupt") or None,
+                         jobs=window_step(stages, host, "jobs") or None)
+
+
+def window_report_of(host, stages, check_mode=False):
+    """``host: its report``, for the fleet's one report task."""
+    return "%s: %s" % (host, window_host_report(stages, host, check_mode))
+
+
+def window_maintained(hosts, hostvars):
+    """The servers of ``hosts`` whose maintenance tasks are done (maintenance_window_maintained set on them)."""
+    return [host for host in hosts if hostvars[host].get("maintenance_window_maintained")]
+
+
+def window_failures(hosts, hostvars):
+    """The servers of ``hosts`` in the window's rescue, for the failed notification: {host: {failed_task, error,
+    claimed, infobases_left}} from each one's rescue facts (maintenance_window_failure_text set)."""
+    failures = {}
+    for host in hosts:
+        facts = hostvars[host]
+        if not facts.get("maintenance_window_failure_text"):
+            continue
+        failures[host] = {"failed_task": facts.get("maintenance_window_failed_task", "?"),
+                          "error": facts.get("maintenance_window_failure_text"),
+                          "claimed": boolean(facts.get("maintenance_window_claimed", False)),
+                          "infobases_left": window_states(facts.get("maintenance_window_final") or {})}
+    return failures
+
+
+def window_event(stages, event, hosts, settings, check_mode=False, failures=None):
+    """The maintenance window's notification event (roles/notify's contract; docs/workflows.md, Notifications), one
+    item per server of ``hosts``. ``settings``: grace (minutes), scheduled_jobs_deny, interrupt_calls,
+    keep_locked; ``failures`` (failed): {host: {failed_task, error, claimed, infobases_left}}."""
+    servers = []
+    for host in hosts:
+        record, count = window_step(stages, host, "record", "window_record"), window_step(stages, host, "record", "session_info")
+        lock = window_step(stages, host, "lock")
+        server = {"host": host, "where": count.get("where") or lock.get("where") or "",
+                  "infobases": record.get("names") or []}
+        start = (list((lock.get("lock") or {}).values()) or [{}])[0].get("denied_from", "")
+        if event == "before_lock":
+            server.update(sessions=_number(count.get("count")), by_infobase=(count.get("counts") or {}).get(
+                "by_infobase", {}), by_app_id=(count.get("counts") or {}).get("by_app_id", {}),
+                grace_minutes=float(settings["grace"]), lock_starts_in=int(float(settings["grace"]) * 60),
+                scheduled_jobs_deny=bool(settings["scheduled_jobs_deny"]))
+        elif event == "forcing":
+            left, jobs = window_step(stages, host, "force"), window_step(stages, host, "jobs")
+            server.update(sessions_at_start=_number(count.get("count")), sessions_left=_number(left.get("count")),
+                          by_infobase=(left.get("counts") or {}).get("by_infobase", {}),
+                          by_app_id=(left.get("counts") or {}).get("by_app_id", {}),
+                          background_jobs_left=jobs.get("left") if jobs else None,
+                          interrupt_calls=bool(settings["interrupt_calls"]), lock_starts_at=start,
+                          lock_starts_at_utc=lock.get("starts_at_utc") or "")
+        elif event == "done":
+            ended = _number(window_step(stages, host, "end", "session").get("terminated_count"))
+            jobs, users = window_step(stages, host, "jobs"), window_step(stages, host, "users")
+            server.update(
+                sessions_at_start=_number(count.get("count")), left_by_themselves=max(_number(count.get("count")) -
+                                                                                      ended, 0),
+                ended=ended, interrupted=_number(window_step(stages, host, "interrupt").get("interrupted_count")),
+                disconnected=_number(window_step(stages, host, "end", "connection").get("disconnected_count")),
+                background_jobs_left=jobs.get("left") if jobs else None,
+                waited=users.get("waited") if users else None, lock_starts_at=start,
+                lock_starts_at_utc=lock.get("starts_at_utc") or "",
+                report=window_host_report(stages, host, check_mode))
+        else:  # failed
+            failure = (failures or {}).get(host) or {}
+            server.update(failed_task=failure.get("failed_task", "?"), error=failure.get("error", ""),
+                          keep_locked=bool(settings["keep_locked"]) and not failure.get("claimed"),
+                          infobases_left=failure.get("infobases_left") or [], lock_starts_at=start,
+                          lock_starts_at_utc=lock.get("starts_at_utc") or "")
+        servers.append(server)
+    return {"workflow": "maintenance_window", "event": event, "check_mode": bool(check_mode), "servers": servers}
 
 
 # -- session_report --------------------------------------------------------------------------------------------------
@@ -705,6 +888,18 @@ class FilterModule(object):
             "window_failure": window_failure,
             "window_sessions": window_sessions,
             "window_states": window_states,
+            "window_step": window_step,
+            "window_failed_step": window_failed_step,
+            "window_ok_hosts": window_ok_hosts,
+            "window_hint_of": window_hint_of,
+            "window_host_args": window_host_args,
+            "window_state_files": window_state_files,
+            "window_says": window_says,
+            "window_report_of": window_report_of,
+            "window_maintained": window_maintained,
+            "window_failures": window_failures,
+            "window_host_report": window_host_report,
+            "window_event": window_event,
             "session_report": session_report,
             "session_csv": session_csv,
             "session_html": session_html,
