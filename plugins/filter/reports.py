@@ -340,7 +340,9 @@ def window_host_args(stages, options, hint=None):
     infobase (its recorded infobases), state_file, wait_until (its lock's start, UTC), denied_from (its lock's
     start, server time), interrupt_hint (``hint``: {inventories, given} for window_hint)."""
     args = {}
-    for host in _parts(stages.get("record")):
+    for host, part in _parts(stages.get("record")).items():
+        if part.get("failed"):
+            continue  # nothing recorded: its host has failed, it is in no later stage
         record, lock = window_step(stages, host, "record", "window_record"), window_step(stages, host, "lock")
         values = {"infobase": record.get("names") or [], "state_file": record.get("state_file"),
                   "wait_until": lock.get("starts_at_utc"),

@@ -23,7 +23,10 @@ BROKEN = {"ended": 0, "already_gone": 0, "failed": 0, "disconnected": 0,
 def test_every_filter_is_registered():
     assert sorted(FilterModule().filters()) == [
         "emergency_event", "fleet_failures", "fleet_host_args", "fleet_summary", "session_csv", "session_html",
-        "session_report", "session_report_files", "window_failure", "window_report", "window_sessions", "window_states"]
+        "session_report", "session_report_files", "window_event", "window_failed_step", "window_failure",
+        "window_failures", "window_hint_of", "window_host_args", "window_host_report", "window_maintained",
+        "window_ok_hosts", "window_report", "window_report_of", "window_says", "window_sessions", "window_state_files",
+        "window_states", "window_step"]
 
 
 def test_fleet_summary_has_a_line_per_server_and_the_total():
@@ -273,3 +276,81 @@ def test_fleet_host_args_gives_each_server_that_was_done_its_own_values_from_its
     assert fleet_host_args(fleet, {"wait_until": "starts_at_utc"}) == {
         "a": {"wait_until": "2030-01-01T00:00:00Z"}, "c": {"wait_until": "2030-01-01T00:00:02Z"}}
     assert fleet_host_args({"results": {}}, {"infobase": "names"}) == {}
+
+
+# The window's fleet stages as the role registers them: srv1 went through, srv2 failed its claim check at the lock,
+# srv3's locks could not be read; on srv1 a background job is still running after the jobs wait.
+STAGES = {
+    "record": {"results": {
+        "srv1": {"failed": False, "steps": [
+            {"module": "window_record", "names": ["accounting", "hr"], "state_file": "/h/srv1.json"},
+            {"module": "session_info", "count": 5, "where": "ras srv1:1545, cluster c1",
+             "counts": {"by_infobase": {"accounting": 5}, "by_app_id": {"1CV8C": 5}}}]},
+        "srv2": {"failed": False, "steps": [
+            {"module": "window_record", "names": ["hr"], "state_file": "/h/srv2.json"},
+            {"module": "session_info", "count": 0, "where": "ras srv2:1545, cluster c1", "counts": {}}]},
+        "srv3": {"failed": True, "msg": "Record the current lock of each infobase: Could not read",
+                 "steps": [{"module": "window_record", "failed": True, "label": "Record the current lock of each "
+                            "infobase", "msg": "Could not read the infobases' locks, nothing was changed: down"}]}}},
+    "lock": {"results": {
+        "srv1": {"failed": False, "steps": [{"module": "window_lock", "msg": "the lock starts 10:05 server time",
+                                             "starts_at_utc": "2030-01-01T07:05:00Z",
+                                             "lock": {"accounting": {"denied_from": "2030-01-01T10:05:00"}}}]},
+        "srv2": {"failed": True, "steps": [{"module": "window_lock", "failed": True, "error": "LockClaimedError",
+                                            "label": "Check that this window still holds the infobases",
+                                            "still_ours": [], "msg": "claimed by another window"}]}}},
+    "users": {"skipped": True},
+    "jobs": {"results": {"srv1": {"failed": False, "steps": [
+        {"module": "session_wait", "left": 1, "waited": 2,
+         "sessions": [{"infobase_name": "accounting", "session_id": 9, "app_id": "BackgroundJob"}]}]}}},
+}
+
+
+def test_window_failed_step_names_the_stage_task_and_keeps_the_steps_own_result():
+    from ansible_collections.onec.cluster.plugins.filter.reports import window_failed_step, window_ok_hosts
+
+    claimed = window_failed_step(STAGES, "srv2")
+    assert claimed["task"] == "Check that this window still holds the infobases" and claimed["stage"] == "lock"
+    assert claimed["error"] == "LockClaimedError" and claimed["msg"] == "claimed by another window"
+    assert window_failed_step(STAGES, "srv3")["msg"].startswith("Could not read the infobases' locks")
+    assert window_failed_step(STAGES, "srv1") == {}
+    jobs = window_failed_step(STAGES, "srv1", jobs_fail=True, jobs_wait=2)
+    assert jobs["task"] == "Stop before forcing while background jobs still run"
+    assert jobs["msg"].startswith("1 background job(s) still running on srv1 after 2s: accounting #9 BackgroundJob.")
+    assert window_ok_hosts(STAGES, ["srv1", "srv2", "srv3", "srv4"]) == ["srv1"]
+    assert window_ok_hosts(STAGES, ["srv1", "srv2"], jobs_fail=True, jobs_wait=2) == []
+
+
+def test_window_host_args_and_hint_give_each_server_its_own_infobases_start_and_recovery():
+    from ansible_collections.onec.cluster.plugins.filter.reports import window_host_args, window_state_files
+
+    hint = {"inventories": ["inv/a.yml", "inv/b.yml"], "given": False}
+    args = window_host_args(STAGES, ["infobase", "wait_until", "denied_from", "state_file", "interrupt_hint"], hint)
+    assert sorted(args) == ["srv1", "srv2"]  # srv3's record failed: it is in no later stage
+    assert args["srv1"]["infobase"] == ["accounting", "hr"] and args["srv1"]["state_file"] == "/h/srv1.json"
+    assert args["srv1"]["wait_until"] == "2030-01-01T07:05:00Z"
+    assert args["srv1"]["denied_from"] == "2030-01-01T10:05:00"
+    assert args["srv1"]["interrupt_hint"] == (
+        "if this run is interrupted, the lock of accounting, hr on srv1 stays set and still starts at "
+        "2030-01-01T10:05:00 (server time); the earlier locks are recorded in /h/srv1.json. Recover with: "
+        "ansible-playbook -i inv/a.yml -i inv/b.yml playbooks/unlock.yml -l srv1 -e unlock_from_state_file=true")
+    given = window_host_args(STAGES, ["interrupt_hint"], dict(hint, given=True))
+    assert given["srv1"]["interrupt_hint"].endswith(" -e unlock_state_file=/h/srv1.json")
+    assert window_state_files(["a", "b"], ["/a.json", "/b.json"]) == {
+        "a": {"state_file": "/a.json"}, "b": {"state_file": "/b.json"}}
+
+
+def test_window_event_has_every_server_once_with_its_own_counts():
+    from ansible_collections.onec.cluster.plugins.filter.reports import window_event
+
+    settings = {"grace": 0.5, "scheduled_jobs_deny": True, "interrupt_calls": False, "keep_locked": True}
+    before = window_event(STAGES, "before_lock", ["srv1", "srv2"], settings)
+    assert before["workflow"] == "maintenance_window" and before["event"] == "before_lock"
+    assert [s["host"] for s in before["servers"]] == ["srv1", "srv2"]
+    assert before["servers"][0]["sessions"] == 5 and before["servers"][0]["lock_starts_in"] == 30
+    assert before["servers"][0]["where"] == "ras srv1:1545, cluster c1"
+    forcing = window_event(STAGES, "forcing", ["srv1"], settings)["servers"][0]
+    assert forcing["lock_starts_at"] == "2030-01-01T10:05:00" and forcing["background_jobs_left"] == 1
+    failures = {"srv2": {"failed_task": "Check", "error": "claimed", "claimed": True, "infobases_left": []}}
+    failed = window_event(STAGES, "failed", ["srv2"], settings, failures=failures)["servers"][0]
+    assert failed["failed_task"] == "Check" and failed["keep_locked"] is False  # another window holds them
