@@ -175,13 +175,15 @@ def test_the_drain_prints_progress_and_no_failed_line(make_fleet, run_role):
                    maintenance_window_leave_time=3, maintenance_window_poll_interval=1)
     assert run.rc == 0, run.output
     assert "FAILED" not in run.output and "RETRYING" not in run.output
-    progress = [line for line in run.output.splitlines() if line.startswith("srv1c-01: ") and "left" in line]
+    # one line per poll for the fleet (fleet: N of M server(s) with sessions left; srv1c-01: ...): this server's part
+    progress = [line.split("; ", 1)[1] for line in run.output.splitlines()
+                if line.startswith("fleet: ") and "; srv1c-01: " in line and "left" in line]
     assert len(progress) >= 2, run.output
     assert any(re.search(r" of [0-9]+s left; [0-9]+ sessions left: ", line) for line in progress), progress
     assert progress[-1] == "srv1c-01: no session left"  # the final check, after the stubborn ones were ended
     # the wait ran its full time: its last poll still saw stubborn sessions, which the role then ended (no more than
     # it saw: one may still have left by itself in between), and the cluster is empty
-    last_poll = re.search(r" of [0-9]+s left; ([0-9]+) sessions left: ", progress[-2])
+    last_poll = re.search(r"^srv1c-01: (?:[0-9]+s of [0-9]+s left; )?([0-9]+) sessions left: ", progress[-2])
     assert last_poll and int(last_poll.group(1)) > 0, progress
     assert 0 < fleet.stats()["calls"].get("session terminate", 0) <= int(last_poll.group(1))
     assert fleet.state()["sessions"] == {}
