@@ -355,7 +355,8 @@ def window_host_args(stages, options, hint=None):
 
 def window_host_report(stages, host, check_mode=False):
     """``host``'s window report (window_report) from the fleet stages."""
-    record, at_start = window_step(stages, host, "record", "window_record"), window_step(stages, host, "record", "session_info")
+    record = window_step(stages, host, "record", "window_record")
+    at_start = window_step(stages, host, "record", "session_info")
     end, users = window_step(stages, host, "end", "session"), window_step(stages, host, "users")
     return window_report(record.get("names") or [], at_start.get("count"), end.get("terminated_count"),
                          window_step(stages, host, "lock").get("msg"), window_step(stages, host, "end", "connection"),
@@ -395,7 +396,8 @@ def window_event(stages, event, hosts, settings, check_mode=False, failures=None
     keep_locked; ``failures`` (failed): {host: {failed_task, error, claimed, infobases_left}}."""
     servers = []
     for host in hosts:
-        record, count = window_step(stages, host, "record", "window_record"), window_step(stages, host, "record", "session_info")
+        record = window_step(stages, host, "record", "window_record")
+        count = window_step(stages, host, "record", "session_info")
         lock = window_step(stages, host, "lock")
         server = {"host": host, "where": count.get("where") or lock.get("where") or "",
                   "infobases": record.get("names") or []}
