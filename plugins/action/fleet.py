@@ -404,7 +404,14 @@ def _window_lock(host, settings, args, check_mode, diff):  # pylint: disable=unu
         return dict(locked, label=WINDOW_LABELS["lock"])
     if check_mode or not settle or not locked.get("lock"):
         return locked
+    controller = os.getppid()
     time.sleep(settle)
+    if os.getppid() != controller:
+        # ansible-playbook died during the settle (a kill, a crash): this worker runs in a session of its own and
+        # would outlive it; the lock stays as set and the state file records what to put back (playbooks/unlock.yml).
+        # Setting the lock again now could undo a recovery already under way: stop here.
+        return dict(locked, failed=True, label=WINDOW_LABELS["claim"],
+                    msg="the controller stopped during the claim settle: nothing more was done on this server")
     start = next(iter(locked["lock"].values()))["denied_from"]
     check = run_step(infobase_lock.converge, infobase_lock.ARGUMENT_SPEC,
                      dict(settings, **dict(lock_args, denied_from=start)))
