@@ -332,8 +332,6 @@ def bench_fleetform(args, rows, results):
             rows.append((label, "  CPU seconds of the process tree", part["median_cpu_s"], None, None))
             rows.append((label, "  peak memory of the process tree, MB (target < 250 at 200)", part["peak_tree_mb"],
                          None, None))
-            if name == "session_report":
-                rows.append((label, "  CPU-s of the process tree", part["cpu_median_s"], None, None))
         results["fleetform"][servers] = entry
     results["fleetform"]["growth"] = {}
     for name, by_size in growth.items():
