@@ -297,28 +297,52 @@ def _check_state_file(steps, hosts):
                 "default, one file per server." % (step.module, given, len(hosts), lock_state.HOST_PLACEHOLDER))
 
 
+def _registered_codes(locks):
+    """The permission codes of ``locks``, registered as secrets: masked in the audit log and every result after."""
+    codes = set(lock.get("permission_code") for lock in locks if lock.get("permission_code"))
+    register_secrets(codes)
+    return codes
+
+
+def _read_locks(settings, infobase):
+    """Every lock of ``infobase`` (all when None), permission codes included and registered as secrets: the read's
+    result with ``locks`` (infobase name -> lock) and ``codes`` added, or the failed read."""
+    read = run_step(infobase_info.gather, infobase_info.ARGUMENT_SPEC,
+                    dict(settings, infobase=infobase, details=True, show_permission_code=True))
+    if read.get("failed"):
+        return read
+    return dict(read, locks=dict((ib["name"], ib) for ib in read["infobases"]),
+                codes=_registered_codes(read["infobases"]))
+
+
+def _record(path, host, cluster, by, locks, check_mode, label, consequence):
+    """Write ``locks`` to ``host``'s state file before anything changes -> None, or the server's failed result
+    naming the file and ``consequence`` (what was therefore not done)."""
+    try:
+        lock_state.record(path, host, cluster, by, locks, check_mode)
+    except (OSError, ValueError) as exc:
+        return dict(failed=True, changed=False, label=label, state_file=path,
+                    msg="cannot write the state file %s on the controller (%s): %s" % (path, exc, consequence))
+    return None
+
+
 def _lock_first(host, settings, args, check_mode, diff):
     """Read the locks about to be replaced (permission codes included), record them in ``host``'s state file, then
     lock: the three parts the per-host role ran as three tasks. A part that fails stops the server here (its
     sessions are not ended), its ``label`` saying which. The codes read never leave this function: the result has
     the lock's own (masked) output only."""
     lock_args = dict((key, value) for key, value in args.items() if key not in LOCK_FIRST_OWN)
-    read = run_step(infobase_info.gather, infobase_info.ARGUMENT_SPEC,
-                    dict(settings, infobase=lock_args.get("infobase"), details=True, show_permission_code=True))
+    read = _read_locks(settings, lock_args.get("infobase"))
     if read.get("failed"):
         return dict(read, label=LOCK_FIRST_LABELS["read"])
-    codes = set(ib.get("permission_code") for ib in read["infobases"] if ib.get("permission_code"))
-    register_secrets(codes)  # masked in the audit log and in every result below
-    locks = dict((ib["name"], ib) for ib in read["infobases"])
+    locks, codes = read["locks"], read["codes"]
     path = lock_state.state_path(host, args.get("state_file") or "")
     if not locks:  # a cluster without an infobase: nothing to record or lock
         return dict(changed=False, cluster=read["cluster"], changed_infobases=[], state_file=path, recorded=[])
-    try:
-        lock_state.record(path, host, read["cluster"], args.get("by") or "emergency_disconnect", locks, check_mode)
-    except (OSError, ValueError) as exc:
-        return dict(failed=True, changed=False, label=LOCK_FIRST_LABELS["record"], state_file=path,
-                    msg="cannot write the state file %s on the controller (%s): nothing was locked or ended on this "
-                        "server" % (path, exc))
+    unwritten = _record(path, host, read["cluster"], args.get("by") or "emergency_disconnect", locks, check_mode,
+                        LOCK_FIRST_LABELS["record"], "nothing was locked or ended on this server")
+    if unwritten:
+        return unwritten
     lock_args["infobase"] = sorted(locks)
     outcome = run_step(infobase_lock.converge, infobase_lock.ARGUMENT_SPEC, dict(settings, **lock_args),
                        check_mode, diff)
@@ -346,14 +370,11 @@ def _window_record(host, settings, args, check_mode, diff):  # pylint: disable=u
     (``lock_start``, e.g. +360s) can be counted on the server's clock, write the locks to the state file. The codes
     read never leave this function: the result names the infobases, the cluster and the state file only."""
     path = lock_state.state_path(host, args.get("state_file") or "")
-    read = run_step(infobase_info.gather, infobase_info.ARGUMENT_SPEC,
-                    dict(settings, infobase=args.get("infobase"), details=True, show_permission_code=True))
+    read = _read_locks(settings, args.get("infobase"))
     if read.get("failed"):
         return dict(changed=False, failed=True, label=WINDOW_LABELS["read"],
                     msg="Could not read the infobases' locks, nothing was changed: %s" % read.get("msg"))
-    codes = set(ib.get("permission_code") for ib in read["infobases"] if ib.get("permission_code"))
-    register_secrets(codes)
-    locks = dict((ib["name"], ib) for ib in read["infobases"])
+    locks, codes = read["locks"], read["codes"]
     names = [ib["name"] for ib in read["infobases"]]
     refusal = _another_window(path, read["infobases"], args.get("claim_prefix") or "")
     if refusal:
@@ -363,12 +384,10 @@ def _window_record(host, settings, args, check_mode, diff):  # pylint: disable=u
                                dict(settings, infobase=names, denied_from=args["lock_start"]), True)
         if clock_check.get("failed"):
             return safe_value(dict(clock_check, changed=False, label=WINDOW_LABELS["clock"]), codes)
-    try:
-        lock_state.record(path, host, read["cluster"], args.get("by") or "maintenance_window", locks, check_mode)
-    except (OSError, ValueError) as exc:
-        return dict(failed=True, changed=False, label=WINDOW_LABELS["record"], state_file=path,
-                    msg="cannot write the state file %s on the controller (%s): nothing was changed on this server"
-                        % (path, exc))
+    unwritten = _record(path, host, read["cluster"], args.get("by") or "maintenance_window", locks, check_mode,
+                        WINDOW_LABELS["record"], "nothing was changed on this server")
+    if unwritten:
+        return unwritten
     return dict(changed=False, cluster=read["cluster"], names=names, state_file=path, recorded=sorted(locks))
 
 
@@ -436,8 +455,7 @@ def _window_restore(host, settings, args, check_mode, diff):
         if not check_mode:
             os.remove(path)
         return dict(changed=False, state_file=path, restored=[])
-    codes = set(lock.get("permission_code") for lock in recorded["locks"].values() if lock.get("permission_code"))
-    register_secrets(codes)
+    codes = _registered_codes(recorded["locks"].values())
     outcome = run_step(infobase_lock.converge, infobase_lock.ARGUMENT_SPEC,
                        dict(settings, cluster=recorded.get("cluster") or settings.get("cluster"), state="restored",
                             restore=recorded["locks"]), check_mode, diff)
